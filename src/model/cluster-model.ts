@@ -1,0 +1,462 @@
+import type {
+  Container, EndpointAddress, KindMap, KnownKind, KubeEvent, KubeObject, LabelSelector, Node, Pod,
+  PodTemplateSpec, Service, Workload,
+} from './k8s.js';
+import { isEmptySelector, selectorMatches } from './labels.js';
+import { keyOf, objectKey } from './object-ref.js';
+import type { FieldPath, Locator, SourceLocation } from './source-location.js';
+import { parseQuantity } from './quantity.js';
+
+/** Where the objects came from: a cluster's state (live or dump) or manifests before deploy. */
+export type ModelSource = 'cluster' | 'manifests';
+
+export interface ContainerLog {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly container: string;
+  /** true for the log of the previous (crashed) instance, `kubectl logs --previous`. */
+  readonly previous: boolean;
+  readonly text: string;
+}
+
+export interface ModelInput {
+  readonly source: ModelSource;
+  readonly objects: readonly KubeObject[];
+  readonly logs?: readonly ContainerLog[];
+  readonly locate?: Locator;
+}
+
+export interface EndpointTarget {
+  readonly ip?: string;
+  readonly podName?: string;
+  readonly nodeName?: string;
+}
+
+export interface ServiceEndpoints {
+  /** false when neither Endpoints nor EndpointSlices for the Service are in the model. */
+  readonly known: boolean;
+  readonly ready: readonly EndpointTarget[];
+  readonly notReady: readonly EndpointTarget[];
+}
+
+export interface Resources {
+  /** cores */
+  readonly cpu: number;
+  /** bytes */
+  readonly memory: number;
+  readonly pods: number;
+}
+
+export interface NodeAllocation {
+  readonly node: Node;
+  readonly allocatable: Resources;
+  readonly requested: Resources;
+  readonly free: Resources;
+  /** Pods bound to the node that hold resources (not Succeeded/Failed). */
+  readonly pods: readonly Pod[];
+}
+
+export type ConfigReferenceVia = 'env' | 'envFrom' | 'volume' | 'imagePullSecret';
+
+export interface ConfigReference {
+  readonly kind: 'Secret' | 'ConfigMap';
+  readonly name: string;
+  /** Absent when the whole object is referenced (envFrom, whole volume). */
+  readonly key?: string;
+  readonly optional: boolean;
+  readonly via: ConfigReferenceVia;
+  /** The container that needs it; absent for volumes and image pull secrets. */
+  readonly container?: string;
+  /** Where the reference sits inside the pod spec. */
+  readonly path: FieldPath;
+}
+
+/** A pod template wherever it lives: a workload's spec.template, a CronJob's job template or a bare Pod. */
+export interface PodTemplateOwner {
+  readonly owner: KubeObject;
+  readonly namespace: string;
+  readonly template: PodTemplateSpec;
+  /** Path of the template inside its owner (empty for a bare Pod, whose spec is at ['spec']). */
+  readonly path: FieldPath;
+}
+
+const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController']);
+
+/**
+ * The read-only, indexed view of every object a source produced. Built once per scan;
+ * rules only query it. Nothing here does I/O or reads the clock.
+ */
+export class ClusterModel {
+  readonly source: ModelSource;
+  readonly objects: readonly KubeObject[];
+
+  readonly #byKind = new Map<string, KubeObject[]>();
+  readonly #byKey = new Map<string, KubeObject>();
+  readonly #byUid = new Map<string, KubeObject>();
+  readonly #children = new Map<string, KubeObject[]>();
+  readonly #events = new Map<string, KubeEvent[]>();
+  readonly #podsByNode = new Map<string, Pod[]>();
+  /** namespace → `key=value` → pods carrying that label */
+  readonly #podLabelIndex = new Map<string, Map<string, Pod[]>>();
+  readonly #logs = new Map<string, string>();
+  readonly #locate: Locator | undefined;
+
+  constructor(input: ModelInput) {
+    this.source = input.source;
+    this.objects = input.objects;
+    this.#locate = input.locate;
+    for (const object of input.objects) this.#index(object);
+    for (const log of input.logs ?? []) {
+      this.#logs.set(logKey(log.namespace, log.pod, log.container, log.previous), log.text);
+    }
+    this.#indexOwnership();
+  }
+
+  #index(object: KubeObject): void {
+    const kind = object.kind ?? 'Unknown';
+    let ofKind = this.#byKind.get(kind);
+    if (!ofKind) this.#byKind.set(kind, (ofKind = []));
+    ofKind.push(object);
+    this.#byKey.set(objectKey(object), object);
+    const uid = object.metadata?.uid;
+    if (uid) this.#byUid.set(uid, object);
+
+    if (kind === 'Event') {
+      const event = object as KubeEvent;
+      const target = event.involvedObject ?? event.regarding;
+      if (target) {
+        const key = keyOf({ kind: target.kind, namespace: target.namespace ?? event.metadata?.namespace, name: target.name });
+        pushTo(this.#events, key, event);
+        if (target.uid) pushTo(this.#events, `uid:${target.uid}`, event);
+      }
+    } else if (kind === 'Pod') {
+      const pod = object as Pod;
+      const nodeName = pod.spec?.nodeName;
+      if (nodeName) pushTo(this.#podsByNode, nodeName, pod);
+      const namespace = pod.metadata?.namespace ?? '';
+      let byLabel = this.#podLabelIndex.get(namespace);
+      if (!byLabel) this.#podLabelIndex.set(namespace, (byLabel = new Map<string, Pod[]>()));
+      for (const [key, value] of Object.entries(pod.metadata?.labels ?? {})) pushTo(byLabel, `${key}=${value}`, pod);
+      pushTo(byLabel, '', pod);
+    }
+  }
+
+  #indexOwnership(): void {
+    for (const object of this.objects) {
+      const owner = this.ownerOf(object);
+      if (owner) pushTo(this.#children, objectKey(owner), object);
+    }
+  }
+
+  /** Every object of a kind, optionally in one namespace. */
+  list<K extends KnownKind>(kind: K, namespace?: string): readonly KindMap[K][];
+  list(kind: string, namespace?: string): readonly KubeObject[];
+  list(kind: string, namespace?: string): readonly KubeObject[] {
+    const all = this.#byKind.get(kind) ?? [];
+    return namespace === undefined ? all : all.filter((o) => (o.metadata?.namespace ?? '') === namespace);
+  }
+
+  get<K extends KnownKind>(kind: K, namespace: string | undefined, name: string): KindMap[K] | undefined;
+  get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
+  get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.#byKey.get(keyOf({ kind, namespace, name }));
+  }
+
+  kinds(): string[] {
+    return [...this.#byKind.keys()].sort();
+  }
+
+  namespaces(): string[] {
+    const names = new Set<string>();
+    for (const object of this.objects) {
+      const namespace = object.metadata?.namespace;
+      if (namespace) names.add(namespace);
+    }
+    for (const ns of this.list('Namespace')) if (ns.metadata?.name) names.add(ns.metadata.name);
+    return [...names].sort();
+  }
+
+  /** The controlling owner (or the first owner) of an object, when it is in the model. */
+  ownerOf(object: KubeObject): KubeObject | undefined {
+    const refs = object.metadata?.ownerReferences ?? [];
+    const ref = refs.find((r) => r.controller) ?? refs[0];
+    if (!ref) return undefined;
+    if (ref.uid) {
+      const byUid = this.#byUid.get(ref.uid);
+      if (byUid) return byUid;
+    }
+    return this.#byKey.get(keyOf({ kind: ref.kind, namespace: object.metadata?.namespace, name: ref.name }));
+  }
+
+  /** The top of the owner chain: Pod → ReplicaSet → Deployment gives the Deployment. */
+  rootOwner(object: KubeObject): KubeObject {
+    let current = object;
+    for (let depth = 0; depth < 8; depth++) {
+      const owner = this.ownerOf(current);
+      if (!owner) break;
+      current = owner;
+    }
+    return current;
+  }
+
+  /** Objects directly owned by this one, optionally of one kind. */
+  ownedBy(object: KubeObject, kind?: string): readonly KubeObject[] {
+    const children = this.#children.get(objectKey(object)) ?? [];
+    return kind === undefined ? children : children.filter((c) => c.kind === kind);
+  }
+
+  /** Pods a workload runs, through the owner graph (Deployment → ReplicaSet → Pod, CronJob → Job → Pod). */
+  podsOf(workload: KubeObject): Pod[] {
+    if (workload.kind === 'Pod') return [workload];
+    const pods: Pod[] = [];
+    const visit = (object: KubeObject, depth: number): void => {
+      for (const child of this.ownedBy(object)) {
+        if (child.kind === 'Pod') pods.push(child);
+        else if (depth < 3) visit(child, depth + 1);
+      }
+    };
+    visit(workload, 0);
+    return pods;
+  }
+
+  /** Pods in a namespace whose labels satisfy the selector. An empty selector selects nothing here. */
+  podsSelectedBy(selector: LabelSelector | undefined, namespace: string): Pod[] {
+    if (!selector || isEmptySelector(selector)) return [];
+    const byLabel = this.#podLabelIndex.get(namespace);
+    if (!byLabel) return [];
+    let candidates = byLabel.get('') ?? [];
+    for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
+      const posting = byLabel.get(`${key}=${value}`) ?? [];
+      if (posting.length < candidates.length) candidates = posting;
+    }
+    return candidates.filter((pod) => selectorMatches(selector, pod.metadata?.labels));
+  }
+
+  /** Pods of a Service: those its selector picks. A Service without selector selects none. */
+  podsOfService(service: Service): Pod[] {
+    const selector = service.spec?.selector;
+    if (!selector || Object.keys(selector).length === 0) return [];
+    return this.podsSelectedBy({ matchLabels: selector }, service.metadata?.namespace ?? '');
+  }
+
+  /** Services in the pod's namespace whose selector picks the pod. */
+  servicesSelecting(pod: Pod): Service[] {
+    const namespace = pod.metadata?.namespace ?? '';
+    return this.list('Service', namespace).filter((service) => {
+      const selector = service.spec?.selector;
+      return selector !== undefined && Object.keys(selector).length > 0 && selectorMatches({ matchLabels: selector }, pod.metadata?.labels);
+    });
+  }
+
+  /** Ready and not-ready endpoints of a Service, from Endpoints or (when present) EndpointSlices. */
+  endpointsOf(service: Service): ServiceEndpoints {
+    const namespace = service.metadata?.namespace ?? '';
+    const name = service.metadata?.name ?? '';
+    const slices = this.list('EndpointSlice', namespace).filter(
+      (slice) => slice.metadata?.labels?.['kubernetes.io/service-name'] === name,
+    );
+    if (slices.length > 0) {
+      const ready: EndpointTarget[] = [];
+      const notReady: EndpointTarget[] = [];
+      for (const slice of slices) {
+        for (const endpoint of slice.endpoints ?? []) {
+          const target = endpointTarget(endpoint.addresses?.[0], endpoint.targetRef?.name, endpoint.nodeName);
+          (endpoint.conditions?.ready === false ? notReady : ready).push(target);
+        }
+      }
+      return { known: true, ready, notReady };
+    }
+    const endpoints = this.get('Endpoints', namespace, name);
+    if (!endpoints) return { known: false, ready: [], notReady: [] };
+    const toTarget = (address: EndpointAddress): EndpointTarget =>
+      endpointTarget(address.ip, address.targetRef?.name, address.nodeName);
+    return {
+      known: true,
+      ready: (endpoints.subsets ?? []).flatMap((s) => (s.addresses ?? []).map(toTarget)),
+      notReady: (endpoints.subsets ?? []).flatMap((s) => (s.notReadyAddresses ?? []).map(toTarget)),
+    };
+  }
+
+  /**
+   * The Service an in-cluster host name refers to, seen from a namespace:
+   * `db`, `db.shop`, `db.shop.svc`, `db.shop.svc.cluster.local`.
+   */
+  serviceForHost(host: string, fromNamespace: string): Service | undefined {
+    const parts = host.toLowerCase().replace(/\.$/, '').split('.');
+    const [name, namespace, svc] = parts;
+    if (!name) return undefined;
+    if (parts.length === 1) return this.get('Service', fromNamespace, name);
+    if (parts.length === 2 && namespace) return this.get('Service', namespace, name);
+    if (svc === 'svc' && namespace) return this.get('Service', namespace, name);
+    return undefined;
+  }
+
+  /** Events about an object, oldest first. */
+  eventsFor(object: KubeObject): KubeEvent[] {
+    const byName = this.#events.get(objectKey(object)) ?? [];
+    const uid = object.metadata?.uid;
+    const byUid = uid ? this.#events.get(`uid:${uid}`) ?? [] : [];
+    const events = byUid.length === 0 ? byName : [...new Set([...byName, ...byUid])];
+    return [...events].sort((a, b) => eventTime(a).localeCompare(eventTime(b)));
+  }
+
+  podsOnNode(nodeName: string): readonly Pod[] {
+    return this.#podsByNode.get(nodeName) ?? [];
+  }
+
+  /** Allocatable vs requested on a node, counting pods that still hold their reservation. */
+  nodeAllocation(node: Node): NodeAllocation {
+    const allocatable = {
+      cpu: parseQuantity(node.status?.allocatable?.cpu) ?? 0,
+      memory: parseQuantity(node.status?.allocatable?.memory) ?? 0,
+      pods: parseQuantity(node.status?.allocatable?.pods) ?? 110,
+    };
+    const pods = this.podsOnNode(node.metadata?.name ?? '').filter(holdsResources);
+    const requested = { cpu: 0, memory: 0, pods: pods.length };
+    for (const pod of pods) {
+      const r = podRequests(pod.spec?.containers, pod.spec?.initContainers);
+      requested.cpu += r.cpu;
+      requested.memory += r.memory;
+    }
+    return {
+      node,
+      allocatable,
+      requested,
+      free: {
+        cpu: allocatable.cpu - requested.cpu,
+        memory: allocatable.memory - requested.memory,
+        pods: allocatable.pods - requested.pods,
+      },
+      pods,
+    };
+  }
+
+  /** Every Secret/ConfigMap a pod spec refers to, with where and by which container. */
+  configReferences(spec: Pod['spec'], specPath: FieldPath = ['spec']): ConfigReference[] {
+    const refs: ConfigReference[] = [];
+    const containerGroups = [['containers', spec?.containers], ['initContainers', spec?.initContainers]] as const;
+    for (const [group, containers] of containerGroups) {
+      (containers ?? []).forEach((container, ci) => {
+        const base = [...specPath, group, ci];
+        (container.env ?? []).forEach((env, ei) => {
+          const secret = env.valueFrom?.secretKeyRef;
+          const configMap = env.valueFrom?.configMapKeyRef;
+          const ref = secret ? { kind: 'Secret' as const, ...secret } : configMap ? { kind: 'ConfigMap' as const, ...configMap } : undefined;
+          if (ref?.name) {
+            refs.push({
+              kind: ref.kind, name: ref.name, ...(ref.key ? { key: ref.key } : {}), optional: ref.optional === true,
+              via: 'env', ...(container.name ? { container: container.name } : {}), path: [...base, 'env', ei, 'valueFrom'],
+            });
+          }
+        });
+        (container.envFrom ?? []).forEach((source, si) => {
+          const ref = source.secretRef ? { kind: 'Secret' as const, ...source.secretRef } : source.configMapRef ? { kind: 'ConfigMap' as const, ...source.configMapRef } : undefined;
+          if (ref?.name) {
+            refs.push({
+              kind: ref.kind, name: ref.name, optional: ref.optional === true, via: 'envFrom',
+              ...(container.name ? { container: container.name } : {}), path: [...base, 'envFrom', si],
+            });
+          }
+        });
+      });
+    }
+    (spec?.volumes ?? []).forEach((volume, vi) => {
+      const path = [...specPath, 'volumes', vi];
+      if (volume.secret?.secretName) {
+        refs.push({ kind: 'Secret', name: volume.secret.secretName, optional: volume.secret.optional === true, via: 'volume', path });
+      }
+      if (volume.configMap?.name) {
+        refs.push({ kind: 'ConfigMap', name: volume.configMap.name, optional: volume.configMap.optional === true, via: 'volume', path });
+      }
+      for (const source of volume.projected?.sources ?? []) {
+        if (source.secret?.name) refs.push({ kind: 'Secret', name: source.secret.name, optional: source.secret.optional === true, via: 'volume', path });
+        if (source.configMap?.name) refs.push({ kind: 'ConfigMap', name: source.configMap.name, optional: source.configMap.optional === true, via: 'volume', path });
+      }
+    });
+    (spec?.imagePullSecrets ?? []).forEach((secret, i) => {
+      if (secret.name) refs.push({ kind: 'Secret', name: secret.name, optional: true, via: 'imagePullSecret', path: [...specPath, 'imagePullSecrets', i] });
+    });
+    return refs;
+  }
+
+  /**
+   * Every pod template in the model: workloads' spec.template, CronJobs' job template, and
+   * bare Pods (those no workload owns). On cluster state, templates of ReplicaSets owned by
+   * a Deployment are left out: the Deployment's template is the one people edit.
+   */
+  podTemplates(): PodTemplateOwner[] {
+    const templates: PodTemplateOwner[] = [];
+    for (const object of this.objects) {
+      const kind = object.kind ?? '';
+      const namespace = object.metadata?.namespace ?? '';
+      if (workloadKinds.has(kind)) {
+        if ((kind === 'ReplicaSet' || kind === 'Job') && this.ownerOf(object)) continue;
+        const template = (object as Workload).spec?.template;
+        if (template) templates.push({ owner: object, namespace, template, path: ['spec', 'template'] });
+      } else if (kind === 'CronJob') {
+        const template = (object as KindMap['CronJob']).spec?.jobTemplate?.spec?.template;
+        if (template) templates.push({ owner: object, namespace, template, path: ['spec', 'jobTemplate', 'spec', 'template'] });
+      } else if (kind === 'Pod' && !this.ownerOf(object)) {
+        const pod = object as Pod;
+        templates.push({ owner: object, namespace, template: { ...(pod.metadata ? { metadata: pod.metadata } : {}), ...(pod.spec ? { spec: pod.spec } : {}) }, path: [] });
+      }
+    }
+    return templates;
+  }
+
+  /** A container's log, when the source had it. */
+  logOf(namespace: string, pod: string, container: string, previous: boolean): string | undefined {
+    return this.#logs.get(logKey(namespace, pod, container, previous));
+  }
+
+  /** The log that best explains a crash: the previous instance's, else the current one's. */
+  crashLogOf(pod: Pod, container: string): string | undefined {
+    const namespace = pod.metadata?.namespace ?? '';
+    const name = pod.metadata?.name ?? '';
+    return this.logOf(namespace, name, container, true) ?? this.logOf(namespace, name, container, false);
+  }
+
+  /** Where an object (or a field in it) was written, for manifests. */
+  locate(object: KubeObject, path: FieldPath = []): SourceLocation | undefined {
+    return this.#locate?.(object, path);
+  }
+}
+
+/** Requests of a pod: sum over containers, or the largest init container when that is larger. */
+export function podRequests(containers: readonly Container[] | undefined, initContainers?: readonly Container[]): { cpu: number; memory: number } {
+  const sum = { cpu: 0, memory: 0 };
+  for (const c of containers ?? []) {
+    sum.cpu += parseQuantity(c.resources?.requests?.cpu) ?? 0;
+    sum.memory += parseQuantity(c.resources?.requests?.memory) ?? 0;
+  }
+  for (const c of initContainers ?? []) {
+    sum.cpu = Math.max(sum.cpu, parseQuantity(c.resources?.requests?.cpu) ?? 0);
+    sum.memory = Math.max(sum.memory, parseQuantity(c.resources?.requests?.memory) ?? 0);
+  }
+  return sum;
+}
+
+/** Pods that are not finished hold their requests on their node. */
+export function holdsResources(pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  return phase !== 'Succeeded' && phase !== 'Failed';
+}
+
+/** The time an event last happened, as an ISO string ('' when unknown). */
+export function eventTime(event: KubeEvent): string {
+  return event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata?.creationTimestamp ?? '';
+}
+
+function endpointTarget(ip: string | undefined, podName: string | undefined, nodeName: string | undefined): EndpointTarget {
+  return { ...(ip ? { ip } : {}), ...(podName ? { podName } : {}), ...(nodeName ? { nodeName } : {}) };
+}
+
+function logKey(namespace: string, pod: string, container: string, previous: boolean): string {
+  return `${namespace}/${pod}/${container}/${previous ? 'previous' : 'current'}`;
+}
+
+function pushTo<V>(map: Map<string, V[]>, key: string, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
