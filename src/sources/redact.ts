@@ -34,6 +34,7 @@ export class Redactor {
       const data = mutable.data as Record<string, unknown> | undefined;
       if (isRecord(data)) {
         for (const [key, value] of Object.entries(data)) {
+          if (typeof value === 'string' && isRedacted(value)) continue; // already redacted (a kubetriage bundle)
           data[key] = typeof value === 'string' ? this.marker(decodeBase64(value)) : this.marker('');
         }
       }
