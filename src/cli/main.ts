@@ -4,6 +4,7 @@ import type { Severity } from '../engine/types.js';
 import { InternalError, KubetriageError, UsageError } from '../errors.js';
 import { analyze } from '../scan.js';
 import { Redactor } from '../sources/redact.js';
+import { inferCaptureTime } from '../sources/capture-time.js';
 import { readSnapshot } from '../sources/snapshot.js';
 import { version } from '../version.js';
 import { explainCommand, rulesCommand } from './catalogue.js';
@@ -101,7 +102,8 @@ async function scanCommand(flags: ScanFlags, io: CliIo): Promise<number> {
   const result = analyze(input, {
     source,
     modelSource: 'cluster',
-    now: io.now(),
+    // A dump is judged at the moment it was taken, not when it is read.
+    now: input.capturedAt ?? inferCaptureTime(input.objects) ?? io.now(),
     ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),
   });
   await writeResult(result, io, { format: flags.format, output: flags.output, color: flags.color });

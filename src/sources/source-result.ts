@@ -9,4 +9,6 @@ export interface SourceResult {
   /** Partial data, kinds that could not be read, files skipped: shown to the user. */
   readonly notes: string[];
   readonly locate?: Locator;
+  /** When the state was captured (a bundle's creation time); scans of it judge ages against this. */
+  readonly capturedAt?: Date;
 }
