@@ -18,7 +18,7 @@ export function renderRunbookText(entry: Entry): string {
     for (const step of runbook.diagnosis) lines.push(`  ${g(step.description)}`, `    $ ${g(step.command)}`);
     lines.push('');
   }
-  const causes = Object.entries(runbook.causes ?? {}) as [string, CauseRunbook][];
+  const causes = Object.entries<CauseRunbook>(runbook.causes ?? {});
   if (causes.length) {
     lines.push('Causes it tells apart');
     for (const [id, cause] of causes) {
@@ -59,7 +59,7 @@ export function runbookJson(entry: Entry): object {
       fix: fix(entry.runbook.fix),
       prevention: g(entry.runbook.prevention),
       causes: Object.fromEntries(
-        (Object.entries(entry.runbook.causes ?? {}) as [string, CauseRunbook][]).map(([id, c]) => [id, { title: g(c.title), rootCause: g(c.rootCause), fix: fix(c.fix) }]),
+        Object.entries<CauseRunbook>(entry.runbook.causes ?? {}).map(([id, c]) => [id, { title: g(c.title), rootCause: g(c.rootCause), fix: fix(c.fix) }]),
       ),
     },
   };

@@ -1,7 +1,11 @@
 import type { Rule } from '../engine/types.js';
 import imagePullFailed from './image-pull-failed/rule.js';
+import sidecarInjectionProblem from './sidecar-injection-problem/rule.js';
+import volumeProblem from './volume-problem/rule.js';
 
 /** Every rule, sorted by id. */
 export const rules = [
   imagePullFailed,
+  sidecarInjectionProblem,
+  volumeProblem,
 ].sort((a, b) => a.id.localeCompare(b.id)) satisfies readonly Rule[];
