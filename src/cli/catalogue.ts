@@ -25,8 +25,23 @@ export function rulesCommand(format: string): string {
 export function explainCommand(id: string, format: string): string {
   const entry = allEntries().find((e) => e.id === id);
   if (!entry) {
-    const near = allEntries().map((e) => e.id).filter((candidate) => candidate.includes(id) || id.includes(candidate.split('-')[0] ?? ''));
+    const near = allEntries().map((e) => e.id).filter((candidate) => editDistance(normalize(candidate), normalize(id)) <= 2 || candidate.includes(id));
     throw new UsageError(`unknown rule "${id}"${near.length ? ` — did you mean ${near.slice(0, 3).join(', ')}?` : ''} (kubetriage rules lists them all)`);
   }
   return format === 'json' ? `${JSON.stringify(runbookJson(entry), null, 2)}\n` : renderRunbookText(entry);
+}
+
+const normalize = (id: string): string => id.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/** Levenshtein distance, for "did you mean" on mistyped rule ids. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
 }

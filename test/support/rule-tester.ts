@@ -1,4 +1,3 @@
-import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ClusterModel } from '../../src/model/cluster-model.js';
@@ -6,9 +5,8 @@ import type { ModelSource } from '../../src/model/cluster-model.js';
 import { runRules } from '../../src/engine/run.js';
 import { hasUnfilledPlaceholder } from '../../src/engine/template.js';
 import type { Finding, Rule } from '../../src/engine/types.js';
-import { objectsFromDocument } from '../../src/sources/normalize.js';
+import { readFixture } from '../../src/sources/fixture.js';
 import { Redactor } from '../../src/sources/redact.js';
-import { splitLogBlocks } from '../../src/sources/log-blocks.js';
 import type { KubeObject } from '../../src/model/k8s.js';
 
 /** The fixed time rule tests run at; fixtures' timestamps are written relative to it. */
@@ -55,11 +53,7 @@ export interface RuleTable {
  * redacted, plus container logs from `<fixture>.log` in `cluster-info dump` block format.
  */
 export function loadFixture(dir: string, fixture: string): { objects: KubeObject[]; model: (source?: ModelSource) => ClusterModel } {
-  const path = join(dir, fixture);
-  const redactor = new Redactor(Buffer.alloc(32, 7));
-  const objects = objectsFromDocument(JSON.parse(readFileSync(path, 'utf8')), { file: path }).map((o) => redactor.redactObject(o));
-  const logPath = path.replace(/\.json$/, '.log');
-  const logs = existsSync(logPath) ? splitLogBlocks(readFileSync(logPath, 'utf8')).logs : [];
+  const { objects, logs } = readFixture(join(dir, fixture), new Redactor(Buffer.alloc(32, 7)));
   return { objects, model: (source = 'cluster') => new ClusterModel({ source, objects, logs }) };
 }
 
