@@ -1,10 +1,12 @@
 import type { Rule } from '../engine/types.js';
+import crashLoop from './crash-loop/rule.js';
 import imagePullFailed from './image-pull-failed/rule.js';
 import sidecarInjectionProblem from './sidecar-injection-problem/rule.js';
 import volumeProblem from './volume-problem/rule.js';
 
 /** Every rule, sorted by id. */
 export const rules = [
+  crashLoop,
   imagePullFailed,
   sidecarInjectionProblem,
   volumeProblem,
