@@ -67,12 +67,31 @@ export function bestMatch(text: string): LogMatch | undefined {
 
 function lastMatch(signature: LogSignature, lines: readonly string[]): number | undefined {
   for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i] ?? '';
-    if (!signature.patterns.some((p) => p.test(line))) continue;
-    if (signature.requires && !window(lines, i).some((l) => signature.requires?.some((p) => p.test(l)))) continue;
-    return i;
+    if (!matchesAt(signature, lines, i)) continue;
+    return mostInformative(signature, lines, i);
   }
   return undefined;
+}
+
+function matchesAt(signature: LogSignature, lines: readonly string[], index: number): boolean {
+  const line = lines[index] ?? '';
+  if (!signature.patterns.some((p) => p.test(line))) return false;
+  return !signature.requires || window(lines, index).some((l) => signature.requires?.some((p) => p.test(l)));
+}
+
+/**
+ * One error often spans several matching lines (`Error: connect ECONNREFUSED 10.0.0.5:6379`
+ * then `code: 'ECONNREFUSED'`): within the block that ends at `last`, the latest line that
+ * itself names the host or detail is the one to show.
+ */
+function mostInformative(signature: LogSignature, lines: readonly string[], last: number): number {
+  const informative = (line: string): boolean =>
+    signature.category === 'dependency' ? hostPatterns.some((p) => p.test(line)) : signature.detail?.test(line) ?? false;
+  if (informative(lines[last] ?? '')) return last;
+  for (let i = last - 1; i >= Math.max(0, last - 2 * contextLines); i--) {
+    if (matchesAt(signature, lines, i) && informative(lines[i] ?? '')) return i;
+  }
+  return last;
 }
 
 /** The matched line first, then the lines after it, then those before. */

@@ -1,5 +1,6 @@
 import type { Rule } from '../engine/types.js';
 import crashLoop from './crash-loop/rule.js';
+import dependencyNotReady from './dependency-not-ready/rule.js';
 import imagePullFailed from './image-pull-failed/rule.js';
 import sidecarInjectionProblem from './sidecar-injection-problem/rule.js';
 import volumeProblem from './volume-problem/rule.js';
@@ -7,6 +8,7 @@ import volumeProblem from './volume-problem/rule.js';
 /** Every rule, sorted by id. */
 export const rules = [
   crashLoop,
+  dependencyNotReady,
   imagePullFailed,
   sidecarInjectionProblem,
   volumeProblem,

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { testRule } from '../../../test/support/rule-tester.js';
+import dependencyNotReady from '../dependency-not-ready/rule.js';
 import rule from './rule.js';
 
 const fixtures = fileURLToPath(new URL('fixtures', import.meta.url));
@@ -13,6 +14,7 @@ testRule(rule, fixtures, {
     {
       name: 'an API that cannot reach its database',
       fixture: 'database-refused.json',
+      withRules: [dependencyNotReady],
       findings: [{
         object: 'Deployment/shop/api',
         cause: 'dependency-unreachable',
@@ -24,6 +26,7 @@ testRule(rule, fixtures, {
         ],
         rootCause: ['cannot reach postgres:5432'],
         commands: ['kubectl -n shop logs api-', '-c api --previous', 'nc -zv -w 3 postgres 5432', 'kubectl -n shop describe pod postgres-0'],
+        causedBy: ['Service/shop/postgres'],
       }],
     },
     {
