@@ -218,7 +218,6 @@ export const signatures: readonly LogSignature[] = [
     category: 'dev-server',
     patterns: [
       /\bVITE v\d+(?:\.\d+)*\s+ready in\b/,
-      /\[vite\] (?:hmr update|page reload)/,
       /Starting the development server/i,
       /\bAngular Live Development Server\b/,
       /\bwebpack(?:-dev-server)?\b.*\b(?:compiled|Project is running at)\b/,

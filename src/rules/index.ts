@@ -1,6 +1,7 @@
 import type { Rule } from '../engine/types.js';
 import crashLoop from './crash-loop/rule.js';
 import dependencyNotReady from './dependency-not-ready/rule.js';
+import devServerInProduction from './dev-server-in-production/rule.js';
 import imagePullFailed from './image-pull-failed/rule.js';
 import sidecarInjectionProblem from './sidecar-injection-problem/rule.js';
 import volumeProblem from './volume-problem/rule.js';
@@ -9,6 +10,7 @@ import volumeProblem from './volume-problem/rule.js';
 export const rules = [
   crashLoop,
   dependencyNotReady,
+  devServerInProduction,
   imagePullFailed,
   sidecarInjectionProblem,
   volumeProblem,
