@@ -3,6 +3,7 @@ import crashLoop from './crash-loop/rule.js';
 import dependencyNotReady from './dependency-not-ready/rule.js';
 import devServerInProduction from './dev-server-in-production/rule.js';
 import imagePullFailed from './image-pull-failed/rule.js';
+import oomKilled from './oom-killed/rule.js';
 import sidecarInjectionProblem from './sidecar-injection-problem/rule.js';
 import volumeProblem from './volume-problem/rule.js';
 
@@ -12,6 +13,7 @@ export const rules = [
   dependencyNotReady,
   devServerInProduction,
   imagePullFailed,
+  oomKilled,
   sidecarInjectionProblem,
   volumeProblem,
 ].sort((a, b) => a.id.localeCompare(b.id)) satisfies readonly Rule[];
