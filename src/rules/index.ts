@@ -4,6 +4,7 @@ import dependencyNotReady from './dependency-not-ready/rule.js';
 import devServerInProduction from './dev-server-in-production/rule.js';
 import imagePullFailed from './image-pull-failed/rule.js';
 import oomKilled from './oom-killed/rule.js';
+import probeFailing from './probe-failing/rule.js';
 import sidecarInjectionProblem from './sidecar-injection-problem/rule.js';
 import volumeProblem from './volume-problem/rule.js';
 
@@ -14,6 +15,7 @@ export const rules = [
   devServerInProduction,
   imagePullFailed,
   oomKilled,
+  probeFailing,
   sidecarInjectionProblem,
   volumeProblem,
 ].sort((a, b) => a.id.localeCompare(b.id)) satisfies readonly Rule[];
