@@ -3,6 +3,7 @@ import crashLoop from './crash-loop/rule.js';
 import dependencyNotReady from './dependency-not-ready/rule.js';
 import devServerInProduction from './dev-server-in-production/rule.js';
 import imagePullFailed from './image-pull-failed/rule.js';
+import missingConfigReference from './missing-config-reference/rule.js';
 import oomKilled from './oom-killed/rule.js';
 import probeFailing from './probe-failing/rule.js';
 import sidecarInjectionProblem from './sidecar-injection-problem/rule.js';
@@ -14,6 +15,7 @@ export const rules = [
   dependencyNotReady,
   devServerInProduction,
   imagePullFailed,
+  missingConfigReference,
   oomKilled,
   probeFailing,
   sidecarInjectionProblem,
