@@ -1,0 +1,58 @@
+import { fileURLToPath } from 'node:url';
+import { testRule } from '../../../test/support/rule-tester.js';
+import dependencyNotReady from '../dependency-not-ready/rule.js';
+import rule from './rule.js';
+
+const fixtures = fileURLToPath(new URL('fixtures', import.meta.url));
+
+testRule(rule, fixtures, {
+  valid: [
+    { name: 'running pods, one with two restarts days ago', fixture: 'healthy.json' },
+    { name: 'restarts caused by memory kills and liveness kills (oom-killed and probe-failing report them)', fixture: 'oom-and-liveness-kills.json' },
+  ],
+  invalid: [
+    {
+      name: 'an API that cannot reach its database',
+      fixture: 'database-refused.json',
+      withRules: [dependencyNotReady],
+      findings: [{
+        object: 'Deployment/shop/api',
+        cause: 'dependency-unreachable',
+        severity: 'critical',
+        message: ['api keeps crashing', '29 restarts', 'exit code 1 (Error)', 'Connection refused by a dependency (postgres:5432)'],
+        evidence: [
+          'log line 9: psycopg2.OperationalError: could not connect to server: Connection refused',
+          'Service shop/postgres has 0 ready endpoints: postgres-0 Pending (Unschedulable)',
+        ],
+        rootCause: ['cannot reach postgres:5432'],
+        commands: ['kubectl -n shop logs api-', '-c api --previous', 'nc -zv -w 3 postgres 5432', 'kubectl -n shop describe pod postgres-0'],
+        causedBy: ['Service/shop/postgres'],
+      }],
+    },
+    {
+      name: 'an API whose settings read a variable the staging namespace does not set',
+      fixture: 'missing-env.json',
+      findings: [{
+        object: 'Deployment/shop-staging/api',
+        cause: 'missing-config',
+        message: ['BETTER_AUTH_SECRET'],
+        evidence: ["KeyError: 'BETTER_AUTH_SECRET'"],
+        rootCause: ['BETTER_AUTH_SECRET is not set'],
+        commands: [
+          'kubectl -n shop-staging create secret generic api-auth --from-literal=BETTER_AUTH_SECRET=<value>',
+          'kubectl -n shop-staging set env deployment/api -c api --from=secret/api-auth --keys=BETTER_AUTH_SECRET',
+        ],
+      }],
+    },
+    {
+      name: 'a one-off command run as a Deployment (exit code 0, no log captured)',
+      fixture: 'exits-zero.json',
+      findings: [{
+        object: 'Deployment/shop/migrate',
+        cause: 'exits-immediately',
+        message: ['exit code 0 (Completed)', 'no log available'],
+        commands: ['kubectl -n shop logs migrate-', '--previous'],
+      }],
+    },
+  ],
+});
