@@ -2,7 +2,7 @@ import { defineRule } from '../../engine/define-rule.js';
 import type { FixStep } from '../../engine/types.js';
 import type { ClusterModel } from '../../model/cluster-model.js';
 import { podRequests } from '../../model/cluster-model.js';
-import type { KubeEvent, KubeObject, Node, Pod } from '../../model/k8s.js';
+import type { KubeEvent, KubeObject, Node, PersistentVolumeClaim, Pod } from '../../model/k8s.js';
 import { objectKey } from '../../model/object-ref.js';
 import { formatCpu, formatMemory } from '../../model/quantity.js';
 import { eventEvidence, groupByWorkload, listNames, podName, workloadName } from '../support/pods.js';
@@ -101,13 +101,26 @@ function selectorEvidence(model: ClusterModel, pod: Pod): string[] {
   return lines;
 }
 
-function pvcEvidence(model: ClusterModel, pod: Pod): string[] {
+function claimsOf(model: ClusterModel, pod: Pod): { name: string; claim?: PersistentVolumeClaim }[] {
   const namespace = pod.metadata?.namespace ?? '';
   return (pod.spec?.volumes ?? []).flatMap((volume) => {
-    const claim = volume.persistentVolumeClaim?.claimName;
-    if (!claim) return [];
-    const pvc = model.get('PersistentVolumeClaim', namespace, claim);
-    return [pvc ? `claim ${claim}: ${pvc.status?.phase ?? 'unknown'}${pvc.spec?.storageClassName ? ` (storageClassName ${pvc.spec.storageClassName})` : ''}` : `claim ${claim} does not exist in ${namespace}`];
+    const name = volume.persistentVolumeClaim?.claimName;
+    if (!name) return [];
+    const claim = model.get('PersistentVolumeClaim', namespace, name);
+    return [claim ? { name, claim } : { name }];
+  });
+}
+
+function pvcEvidence(claims: readonly { name: string; claim?: PersistentVolumeClaim }[], namespace: string): string[] {
+  return claims.map(({ name, claim }) => (claim
+    ? `claim ${name}: ${claim.status?.phase ?? 'unknown'}${claim.spec?.storageClassName ? ` (storageClassName ${claim.spec.storageClassName})` : ''}`
+    : `claim ${name} does not exist in ${namespace}`));
+}
+
+function podCountEvidence(model: ClusterModel): string[] {
+  return model.list('Node').map((node) => {
+    const allocation = model.nodeAllocation(node);
+    return `node ${node.metadata?.name ?? ''}: ${allocation.requested.pods}/${allocation.allocatable.pods} pods`;
   });
 }
 
@@ -221,7 +234,12 @@ export default defineRule({
         }
       }
       if (constraints.some((c) => c.kind === 'node-selector')) evidence.push(...selectorEvidence(model, pod));
-      if (constraints.some((c) => c.kind === 'unbound-pvc')) evidence.push(...pvcEvidence(model, pod));
+      if (constraints.some((c) => c.kind === 'unbound-pvc')) {
+        const claims = claimsOf(model, pod);
+        evidence.push(...pvcEvidence(claims, pod.metadata?.namespace ?? ''));
+        causedBy.push(...claims.flatMap((c) => (c.claim ? [c.claim] : [])));
+      }
+      if (constraints.some((c) => c.kind === 'too-many-pods')) evidence.push(...podCountEvidence(model));
 
       const summary = constraints.map((c) => (c.kind === 'insufficient-resources' ? `${c.nodes} node(s) without enough ${c.resource ?? ''}` : c.kind === 'taint' ? `${c.nodes} node(s) tainted ${c.taint ?? ''}` : `${c.nodes} ${causeTitles[c.kind]}`)).join(', ');
       yield {
