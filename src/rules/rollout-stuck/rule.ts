@@ -1,4 +1,5 @@
 import { defineRule } from '../../engine/define-rule.js';
+import type { FixTemplate } from '../../engine/types.js';
 import type { ClusterModel } from '../../model/cluster-model.js';
 import type { KubeObject, Pod, Workload } from '../../model/k8s.js';
 import { listNames, podName } from '../support/pods.js';
@@ -114,6 +115,13 @@ function stuckDaemonSet(model: ClusterModel, set: Workload): Stuck | undefined {
   };
 }
 
+const commonFix: readonly FixTemplate[] = [
+  { description: 'Fix the cause on the new pods (see the linked findings) and apply the corrected template; the rollout resumes by itself' },
+  { description: 'Or go back to the last working revision now', command: 'kubectl -n {{namespace}} rollout undo {{kubectlName}}', mutates: true },
+  { description: 'Watch the rollout finish', command: 'kubectl -n {{namespace}} rollout status {{kubectlName}} --timeout=5m' },
+  { description: 'Check the revisions and conditions afterwards', command: 'kubectl -n {{namespace}} describe {{kubectlName}}' },
+];
+
 export default defineRule({
   id: 'rollout-stuck',
   meta: {
@@ -134,33 +142,31 @@ export default defineRule({
       { description: 'Conditions, revisions and events', command: 'kubectl -n {{namespace}} describe {{kubectlName}}' },
       { description: 'Revision history', command: 'kubectl -n {{namespace}} rollout history {{kubectlName}}' },
     ],
-    fix: [
-      { description: 'Fix the cause on the new pods (see the linked findings) and apply the corrected template; the rollout resumes by itself' },
-      { description: 'Or go back to the last working revision now', command: 'kubectl -n {{namespace}} rollout undo {{kubectlName}}', mutates: true },
-    ],
+    fix: [...commonFix],
     prevention: 'Gate deploys on `kubectl rollout status --timeout`, roll back automatically when it fails, set progressDeadlineSeconds, and test new images in a staging namespace first.',
     causes: {
       'deadline-exceeded': {
         title: 'Progress deadline exceeded',
         rootCause: 'The Deployment reported ProgressDeadlineExceeded: the new ReplicaSet did not become available in progressDeadlineSeconds. Old pods keep serving; the update is abandoned until the template changes.',
-        fix: [],
+        fix: commonFix,
       },
       'new-pods-failing': {
         title: 'New ReplicaSet not becoming available',
         rootCause: 'The new ReplicaSet\'s pods fail, so the rolling update cannot replace the old pods; it will end in ProgressDeadlineExceeded.',
-        fix: [],
+        fix: commonFix,
       },
       'statefulset-stuck': {
         title: 'StatefulSet update not progressing',
         rootCause: 'A StatefulSet with OrderedReady updates one pod at a time and waits for it to be Ready; a broken pod stops the update. Even after fixing the template, a pod stuck on the broken revision must be deleted (known StatefulSet behaviour).',
         fix: [
-          { description: 'After correcting the template, delete the stuck pod so it is recreated from the new revision', command: 'kubectl -n {{namespace}} delete pod {{failingPod}}', mutates: true },
+          ...commonFix,
+          { description: 'After correcting the template (or undoing), delete the stuck pod so it is recreated from the right revision', command: 'kubectl -n {{namespace}} delete pod {{failingPod}}', mutates: true },
         ],
       },
       'daemonset-stuck': {
         title: 'DaemonSet update not progressing',
         rootCause: 'The DaemonSet replaces pods node by node within maxUnavailable; new pods that fail stop the update.',
-        fix: [],
+        fix: commonFix,
       },
     },
   },

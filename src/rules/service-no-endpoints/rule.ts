@@ -75,7 +75,9 @@ export default defineRule({
       'selector-mismatch': {
         title: 'Selector does not match the pods\' labels',
         rootCause: 'The selector asks for {{wanted}} but the {{things}} meant for {{name}} carry {{actual}}: a label changed on one side only (often a version label bumped in the workload but not in the Service, or the reverse).',
-        fix: [],
+        fix: [
+          { description: 'Make the Service selector and the pod template labels agree, selecting on stable labels only (app.kubernetes.io/name, app.kubernetes.io/instance)' },
+        ],
       },
       'no-pods': {
         title: 'No pod carries the selector\'s labels',

@@ -1,5 +1,5 @@
 import { defineRule } from '../../engine/define-rule.js';
-import type { FixStep } from '../../engine/types.js';
+import type { FixStep, FixTemplate } from '../../engine/types.js';
 import type { ClusterModel } from '../../model/cluster-model.js';
 import type { Container, ContainerPort, Service, ServicePort } from '../../model/k8s.js';
 import { selectingServices, templatesSelectedBy } from '../service-no-endpoints/selection.js';
@@ -38,6 +38,11 @@ function likelyPort(servicePort: ServicePort, declared: readonly ContainerPort[]
   return declared.find((p) => p.name !== undefined && p.name === servicePort.name) ?? (declared.length === 1 ? declared[0] : undefined);
 }
 
+const portFix: FixTemplate = {
+  description: 'Check which port the application really listens on, declare it as a named containerPort, and point targetPort at that name',
+  command: 'kubectl -n {{namespace}} exec {{backend}} -- netstat -tlnp',
+};
+
 export default defineRule({
   id: 'service-port-mismatch',
   meta: {
@@ -64,12 +69,12 @@ export default defineRule({
       'number-not-exposed': {
         title: 'Numeric targetPort not declared by the containers',
         rootCause: 'targetPort {{target}} is not among the ports the selected containers declare ({{declared}}): the application listens elsewhere (e.g. a dev server on 5173 behind a Service expecting 80).',
-        fix: [],
+        fix: [portFix],
       },
       'named-port-missing': {
         title: 'Named targetPort not found',
-        rootCause: 'targetPort "{{target}}" names a port no selected container declares ({{declared}}); the endpoints controller cannot resolve it, so the Service sends traffic nowhere.',
-        fix: [],
+        rootCause: 'targetPort {{target}} names a port no selected container declares ({{declared}}); the endpoints controller cannot resolve it, so the Service sends traffic nowhere.',
+        fix: [portFix],
       },
     },
   },
