@@ -50,6 +50,16 @@ function copyOf(model: ClusterModel, workload: KubeObject): KubeObject | undefin
   });
 }
 
+/**
+ * A pod that starts and then fails (crash loop, restarts): the kind of failure a missing
+ * dependency causes. Pull and config errors happen before the app runs, so they are not.
+ */
+function crashes(pod: Pod): boolean {
+  return (pod.status?.containerStatuses ?? []).some((s) => s.state?.waiting?.reason === 'CrashLoopBackOff' || (s.restartCount ?? 0) >= 3);
+}
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+
 /** Whether a pod's configuration or crash log names one of the Services (it waits for the pending pod). */
 function dependsOn(model: ClusterModel, pod: Pod, services: readonly Service[]): boolean {
   if (services.length === 0) return false;
@@ -61,16 +71,18 @@ function dependsOn(model: ClusterModel, pod: Pod, services: readonly Service[]):
   return services.some((service) => {
     const name = service.metadata?.name ?? '';
     const namespace = service.metadata?.namespace ?? '';
-    const samePlace = (pod.metadata?.namespace ?? '') === namespace;
-    const host = new RegExp(`(^|[/@\\s"'=])${name.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}(\\.${namespace})?(\\.svc(\\.cluster\\.local)?)?(:\\d+|[/\\s"']|$)`, 'm');
-    return texts.some((text) => host.test(text) && (samePlace || text.includes(`${name}.${namespace}`)));
+    // From another namespace the host must name the namespace: `postgres.shop`, `postgres.shop.svc…`.
+    const namespacePart = (pod.metadata?.namespace ?? '') === namespace ? `(\\.${escape(namespace)})?` : `\\.${escape(namespace)}`;
+    const host = new RegExp(`(^|[/@\\s"'=])${escape(name)}${namespacePart}(\\.svc(\\.cluster\\.local)?)?(:\\d+|[/\\s"']|$)`, 'm');
+    return texts.some((text) => host.test(text));
   });
 }
 
 /**
  * The pods holding a resource on a node, those most likely to give it back first:
  * failing pods, pods of an old ReplicaSet, copies of an application in a namespace
- * other than the pending pod's; pods that only wait for the pending pod itself are named but not blamed.
+ * other than the pending pod's. Crashing pods that use the pending pod's Service (they
+ * likely crash because of it) are named but not blamed: that would turn the chain around.
  */
 export function holdersOn(model: ClusterModel, allocation: NodeAllocation, resource: Resource, pending: Pod): Holder[] {
   const pendingWorkload = model.rootOwner(pending);
@@ -85,9 +97,9 @@ export function holdersOn(model: ClusterModel, allocation: NodeAllocation, resou
     const copy = copyOf(model, workload);
     let reason: HoldReason = 'running';
     let note = health.state;
-    if (health.failing && dependsOn(model, pod, pendingServices)) {
+    if (health.failing && crashes(pod) && dependsOn(model, pod, pendingServices)) {
       reason = 'dependent';
-      note = `${health.state}; waits for ${pendingServices.map((s) => s.metadata?.name ?? '').join(', ')}`;
+      note = `${health.state}; may be waiting for ${pendingServices.map((s) => s.metadata?.name ?? '').join(', ')}`;
     } else if (health.failing) {
       reason = 'failing';
     } else if (oldRevision !== undefined) {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { testRule } from '../../../test/support/rule-tester.js';
+import { loadFixture, testNow, testRule } from '../../../test/support/rule-tester.js';
 import imagePullFailed from '../image-pull-failed/rule.js';
 import nodeProblem from '../node-problem/rule.js';
 import volumeProblem from '../volume-problem/rule.js';
@@ -27,6 +27,7 @@ testRule(rule, fixtures, {
           'held on aks-nodepool1-41633911-vmss000000 by: shop-staging/api-f7d6c5b4b9-',
           '1.5Gi (ImagePullBackOff)',
           'shop-staging/postgres-0 2Gi (copy of shop/postgres, Running)',
+          '768Mi (CrashLoopBackOff (9 restarts); may be waiting for postgres)',
         ],
         rootCause: ['No node has memory left for postgres-0'],
         commands: ['kubectl -n shop-staging scale deployment/api --replicas=0', 'kubectl -n shop-staging scale statefulset/postgres --replicas=0', 'kubectl -n shop set resources statefulset/postgres --requests=memory=<lower-value>'],
@@ -77,6 +78,16 @@ testRule(rule, fixtures, {
       }],
     },
   ],
+});
+
+describe('the pods it blames', () => {
+  it('names a crash-looping pod that uses the pending pod\'s Service but does not blame it', () => {
+    const model = loadFixture(fixtures, 'insufficient-memory.json').model();
+    const detections = [...rule.detect(model, { now: testNow, options: {} })];
+    expect(detections.map((d) => (d.causedBy ?? []).map((o) => `${o.kind ?? ''}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`).sort())).toEqual([
+      ['Deployment/shop-staging/api', 'StatefulSet/shop-staging/postgres'],
+    ]);
+  });
 });
 
 describe('parseSchedulingMessage', () => {
