@@ -31,7 +31,7 @@ header p{margin:.1rem 0;color:var(--muted)}
 button{font:inherit;font-size:.8rem;color:var(--fg);background:var(--panel);border:1px solid var(--line);border-radius:.375rem;padding:.2rem .6rem;cursor:pointer;min-height:2rem}
 button:hover{border-color:var(--muted)}
 .no-js .filters,.no-js .copy{display:none}
-.chain{border:1px solid var(--line);border-radius:.5rem;padding:.75rem;margin:0 0 1rem}
+.chain{border:1px solid var(--line);border-radius:.5rem;padding:.75rem;margin:0 0 1rem;content-visibility:auto;contain-intrinsic-size:auto 8rem}
 .tree{list-style:none;margin:0;padding:0}
 .tree .tree{margin-left:.6rem;padding-left:.9rem;border-left:2px solid var(--line)}
 .node{margin:.25rem 0}
