@@ -40,7 +40,7 @@ function expectStructure(result: ScanResult): Token[] {
   expect(table?.rows.map((row) => row[1]?.text)).toEqual([...severities.map((s) => String(result.summary[s])), `**${result.findings.length}**`]);
   // One second-level heading per chain, and each chain's tree as a list nested as deep as the chain.
   const chains = buildChains(result.findings);
-  const chainHeadings = tokens.filter((t): t is Tokens.Heading => t.type === 'heading' && t.depth === 2 && /^(Root cause|Finding) \d+ of \d+/.test(t.text));
+  const chainHeadings = ofType<Tokens.Heading>(tokens, 'heading').filter((t) => t.depth === 2 && /^(Root cause|Finding) \d+ of \d+/.test(t.text));
   expect(chainHeadings).toHaveLength(chains.length);
   chains.forEach((chain, index) => {
     const heading = chainHeadings[index];
@@ -68,7 +68,7 @@ describe('the Markdown report', () => {
   it('draws root-cause chains as nested lists, root first', () => {
     const result = syntheticResult(20);
     const tokens = expectStructure(result);
-    const lists = tokens.filter((t): t is Tokens.List => t.type === 'list' && /^\*\*[A-Z]+\*\*/.test(t.items[0]?.text ?? ''));
+    const lists = ofType<Tokens.List>(tokens, 'list').filter((t) => /^\*\*[A-Z]+\*\*/.test(t.items[0]?.text ?? ''));
     const root = result.findings[0];
     const effect = result.findings[3];
     expect(lists[0]?.items[0]?.text).toContain(root?.message);
@@ -101,7 +101,7 @@ describe('the Markdown report', () => {
     expect(html).toContain('&lt;script&gt;window.__pwned = 1&lt;/script&gt;');
     // Read as text, the rendered report carries every hostile value verbatim.
     const text = html.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
-    expect(text).toContain(`${result.findings[0]?.message ?? ''}`);
+    expect(text).toContain(result.findings[0]?.message ?? '');
     expect(text.split(hostile).length - 1).toBeGreaterThanOrEqual(1 + 4 * result.findings.length);
   });
 
