@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 
@@ -5,6 +6,9 @@ import { chromium } from 'playwright-core';
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export function launchChromium(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`the browser tests need Chromium at ${chromiumPath}: apt-get install -y chromium (as .ci/run does), or set CHROMIUM_PATH`);
+  }
   return chromium.launch({
     executablePath: chromiumPath,
     headless: true,
