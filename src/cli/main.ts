@@ -43,7 +43,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
   const outputOptions = (command: Command): Command =>
     command
-      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown', 'html']).default('text'))
       .option('-o, --output <file>', 'write the report to a file instead of stdout')
       .option('--no-color', 'never colour the text output (NO_COLOR is honoured too)');
 

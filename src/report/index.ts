@@ -1,5 +1,7 @@
 import type { ScanResult } from '../engine/types.js';
+import { renderHtml } from './html/render.js';
 import { renderJson } from './json.js';
+import { renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';
 import type { TextStyle } from './text.js';
 
@@ -14,6 +16,8 @@ export type Reporter = (result: ScanResult, context: RenderContext) => string;
 export const reporters = {
   text: (result, context) => renderText(result, context.style ? { style: context.style } : {}),
   json: (result) => renderJson(result),
+  markdown: (result) => renderMarkdown(result),
+  html: (result) => renderHtml(result),
 } satisfies Record<string, Reporter>;
 
 export type FormatName = keyof typeof reporters;
