@@ -1,5 +1,6 @@
 import type { ScanResult } from '../engine/types.js';
 import { renderJson } from './json.js';
+import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 import type { TextStyle } from './text.js';
 
@@ -14,6 +15,7 @@ export type Reporter = (result: ScanResult, context: RenderContext) => string;
 export const reporters = {
   text: (result, context) => renderText(result, context.style ? { style: context.style } : {}),
   json: (result) => renderJson(result),
+  sarif: (result) => renderSarif(result),
 } satisfies Record<string, Reporter>;
 
 export type FormatName = keyof typeof reporters;
