@@ -124,7 +124,7 @@ export default defineRule<'blocked', Cause>({
         const rules = selecting.flatMap((p) => (p.spec?.ingress ?? []).map((rule, index) => ({ policy: p, rule, index })));
         const ports = targetPorts(service, template);
         const firstPort = ports[0];
-        const portLabel = firstPort?.name ?? String(firstPort?.number ?? '');
+        const portLabel = firstPort?.name !== undefined && firstPort.number !== undefined ? `${firstPort.name} (${firstPort.number})` : firstPort?.name ?? String(firstPort?.number ?? '');
         const subject = selecting.find((p) => (p.spec?.ingress ?? []).length > 0) ?? selecting[0];
         if (!subject) continue;
         const data = {

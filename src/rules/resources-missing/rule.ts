@@ -83,7 +83,7 @@ export default defineRule<'missing' | 'tooLarge', Cause>({
           messageId: 'missing',
           cause: 'no-requests',
           key: `${item.name}/requests`,
-          data: { ...base, missing: `${missingRequests.join(' or ')} request` },
+          data: { ...base, missing: `${missingRequests.join(' and ')} request${missingRequests.length > 1 ? 's' : ''}` },
           evidence: [`resources: ${JSON.stringify(resources ?? {})}`],
         };
       }
