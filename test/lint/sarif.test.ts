@@ -1,16 +1,17 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import ajvDraft04 from 'ajv-draft-04';
+import ajvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { here, kubetriage, lineOf } from './support.js';
 
 // The SARIF 2.1.0 schema as Microsoft ships it in @microsoft/jest-sarif (sarif-2.1.0-rtm.5, the OASIS standard's final schema, JSON Schema draft-04).
 const schema = JSON.parse(readFileSync(join(here, 'schema', 'sarif-schema-2.1.0.json'), 'utf8')) as object;
 // unicodeRegExp off: the schema's `language` pattern is not a valid unicode-mode regular expression.
-const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-addFormats(ajv);
+// Both are CommonJS; under NodeNext their classes are the .default export.
+const ajv = new ajvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
+ajvFormats.default(ajv);
 const validate = ajv.compile(schema);
 
 interface SarifLog {
