@@ -7,8 +7,11 @@ import { Redactor } from '../sources/redact.js';
 import { inferCaptureTime } from '../sources/capture-time.js';
 import { readSnapshot } from '../sources/snapshot.js';
 import { version } from '../version.js';
+import { loadConfig } from '../config/load.js';
+import { rules } from '../rules/index.js';
 import { explainCommand, rulesCommand } from './catalogue.js';
 import type { CliIo } from './io.js';
+import { registerLintCommand } from './lint.js';
 import { exitCodeFor, parseSeverity, writeResult } from './output.js';
 
 /** The demo cluster shipped with the package. */
@@ -22,6 +25,7 @@ interface ScanFlags {
   readonly namespace?: string;
   readonly failOn?: string;
   readonly color?: boolean;
+  readonly config?: string;
 }
 
 /**
@@ -43,7 +47,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
   const outputOptions = (command: Command): Command =>
     command
-      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown', 'html']).default('text'))
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif', 'markdown', 'html']).default('text'))
       .option('-o, --output <file>', 'write the report to a file instead of stdout')
       .option('--no-color', 'never colour the text output (NO_COLOR is honoured too)');
 
@@ -54,9 +58,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       .option('--snapshot <path>', 'kubectl get -o json output, a cluster-info dump (file or directory), or - for stdin')
       .option('--demo', 'scan the bundled demo cluster (a small web shop with several failures)')
       .option('-n, --namespace <namespace>', 'only report findings in this namespace')
-      .option('--fail-on <severity>', 'exit 1 when a finding at or above this severity exists (critical, warning, info)'),
+      .option('--fail-on <severity>', 'exit 1 when a finding at or above this severity exists (critical, warning, info)')
+      .option('--config <file>', 'config file (default: .kubetriage.yaml in the working folder, when present)'),
   ).action(async (flags: ScanFlags) => {
     exitCode = await scanCommand(flags, io);
+  });
+
+  registerLintCommand(program, outputOptions, io, (code) => {
+    exitCode = code;
   });
 
   program
@@ -86,7 +95,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
 async function scanCommand(flags: ScanFlags, io: CliIo): Promise<number> {
   if (flags.snapshot !== undefined && flags.demo) throw new UsageError('use either --snapshot or --demo, not both');
-  const failOn: Severity | undefined = flags.failOn === undefined ? undefined : parseSeverity(flags.failOn, '--fail-on');
+  const config = await loadConfig(flags.config, io.cwd, rules.map((r) => r.id));
+  const failOn: Severity | undefined = flags.failOn === undefined ? config.failOn : parseSeverity(flags.failOn, '--fail-on');
   const redactor = new Redactor();
   let input;
   let source;
@@ -104,6 +114,7 @@ async function scanCommand(flags: ScanFlags, io: CliIo): Promise<number> {
     modelSource: 'cluster',
     // A dump is judged at the moment it was taken, not when it is read.
     now: input.capturedAt ?? inferCaptureTime(input.objects) ?? io.now(),
+    config,
     ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),
   });
   await writeResult(result, io, { format: flags.format, output: flags.output, color: flags.color });

@@ -2,6 +2,7 @@ import type { ScanResult } from '../engine/types.js';
 import { renderHtml } from './html/render.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
+import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 import type { TextStyle } from './text.js';
 
@@ -18,6 +19,7 @@ export const reporters = {
   json: (result) => renderJson(result),
   markdown: (result) => renderMarkdown(result),
   html: (result) => renderHtml(result),
+  sarif: (result) => renderSarif(result),
 } satisfies Record<string, Reporter>;
 
 export type FormatName = keyof typeof reporters;

@@ -14,6 +14,14 @@ import servicePortMismatch from './service-port-mismatch/rule.js';
 import sidecarInjectionProblem from './sidecar-injection-problem/rule.js';
 import staleImage from './stale-image/rule.js';
 import volumeProblem from './volume-problem/rule.js';
+import selectorVersionLabel from './selector-version-label/rule.js';
+import probeMisconfigured from './probe-misconfigured/rule.js';
+import mutableImageTag from './mutable-image-tag/rule.js';
+import resourcesMissing from './resources-missing/rule.js';
+import pdbProblem from './pdb-problem/rule.js';
+import plaintextSecret from './plaintext-secret/rule.js';
+import ingressProblem from './ingress-problem/rule.js';
+import networkPolicyBlocks from './network-policy-blocks/rule.js';
 
 /** Every rule, sorted by id. */
 export const rules = [
@@ -32,4 +40,12 @@ export const rules = [
   sidecarInjectionProblem,
   staleImage,
   volumeProblem,
+  selectorVersionLabel,
+  probeMisconfigured,
+  mutableImageTag,
+  resourcesMissing,
+  pdbProblem,
+  plaintextSecret,
+  ingressProblem,
+  networkPolicyBlocks,
 ].sort((a, b) => a.id.localeCompare(b.id)) satisfies readonly Rule[];
