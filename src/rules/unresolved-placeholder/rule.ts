@@ -48,9 +48,11 @@ function templateHits(model: ClusterModel): Hit[] {
         if (imagePlaceholder) hits.push({ subject: owner, cause: 'image', field: `${label}.image`, path: [...containerPath, 'image'], placeholder: imagePlaceholder });
         const defined = new Set<string>();
         for (const source of container.envFrom ?? []) {
-          // envFrom keys are unknown on manifests; be generous so $(VAR) from them is not flagged.
-          const ref = source.configMapRef?.name ?? source.secretRef?.name;
-          if (ref) defined.add('*');
+          const data = source.configMapRef?.name ? model.get('ConfigMap', owner.metadata?.namespace, source.configMapRef.name)?.data
+            : source.secretRef?.name ? model.get('Secret', owner.metadata?.namespace, source.secretRef.name)?.data : undefined;
+          // Keys of an object the model does not hold are unknown: then no $(VAR) is flagged.
+          if (data) for (const key of Object.keys(data)) defined.add(`${source.prefix ?? ''}${key}`);
+          else defined.add('*');
         }
         (container.env ?? []).forEach((variable, ei) => {
           const value = variable.value;
