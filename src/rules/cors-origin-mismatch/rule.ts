@@ -7,9 +7,12 @@ import type { ContainerEnv } from '../support/env.js';
 import { parseEndpoint } from '../support/hosts.js';
 import { publicHosts, publicHostsOf, servicesOfTemplate } from '../support/ingress-hosts.js';
 import type { PublicHost } from '../support/ingress-hosts.js';
+import { allowListName, logEvidence } from '../support/login-flow.js';
+
+/** What APIs and auth libraries log when they refuse a browser origin. */
+const originRejected = /invalid origin|origin .*not allowed|not allowed by CORS|CORS (?:request )?(?:rejected|blocked)|disallowed origin|untrusted origin/i;
 
 
-const allowListName = /^(?:CORS_(?:ALLOWED_|ALLOW_)?ORIGINS?|ALLOWED_ORIGINS?|TRUSTED_ORIGINS|BETTER_AUTH_TRUSTED_ORIGINS|CSRF_TRUSTED_ORIGINS|ACCESS_CONTROL_ALLOW_ORIGIN|[A-Z0-9_]+_(?:CORS|ALLOWED|TRUSTED)_ORIGINS?)$/;
 /** Services that serve a browser app, when no env var says which app calls the API. */
 const frontendName = /front|web|ui|spa|portal|client|app|site/i;
 
@@ -157,6 +160,7 @@ export default defineRule({
             `${variable.name} = ${variable.value} (${describeOrigin(variable.origin)})`,
             ...missing.map((f) => f.why),
             ...missing.map((f) => `${f.host.origin} is not in ${variable.name}`),
+            ...logEvidence(model, api.owner, originRejected),
           ],
         };
       }

@@ -9,10 +9,12 @@ import type { FieldPath } from '../../model/source-location.js';
 import { describeOrigin, environments } from '../support/env.js';
 import type { EnvOrigin } from '../support/env.js';
 import { publicHostsOf } from '../support/ingress-hosts.js';
+import { authSecretName, logEvidence } from '../support/login-flow.js';
+
+/** What a service logs when it gets a token or cookie signed with another secret. */
+const tokenRejected = /invalid (?:token|signature|session)|signature verification failed|JWSSignatureVerificationFailed|JWTSessionError|failed to decrypt|jwt malformed|invalid jwt|bad signature/i;
 
 
-/** Secrets that sign or encrypt tokens and sessions, which every service of an app must share. */
-const authSecretName = /^(?:BETTER_AUTH_SECRET|NEXTAUTH_SECRET|AUTH_SECRET|JWT_SECRET(?:_KEY)?|JWT_SIGNING_KEY|SESSION_SECRET|COOKIE_SECRET|TOKEN_SECRET|ACCESS_TOKEN_SECRET|REFRESH_TOKEN_SECRET|SECRET_KEY_BASE|SECRET_KEY|APP_KEY)$|(?:^|_)(?:JWT|AUTH|SESSION)_SECRET$/;
 const minimumLength = 32;
 
 interface Use {
@@ -158,7 +160,7 @@ export default defineRule({
               referenceKey: ref.key,
               envPath: use.path.join('/'),
             },
-            evidence: [describeUse(use), ...uses.filter((u) => u !== use).map(describeUse)],
+            evidence: [describeUse(use), ...uses.filter((u) => u !== use).map(describeUse), ...logEvidence(model, use.owner, tokenRejected), ...logEvidence(model, referenceUse.owner, tokenRejected)],
             fix: [pointAtReference(use, referenceUse, envName)],
           };
         }
