@@ -1,11 +1,13 @@
 import type { Rule } from '../engine/types.js';
 import imagePullFailed from './image-pull-failed/rule.js';
+import rolloutCapacity from './rollout-capacity/rule.js';
 import sidecarInjectionProblem from './sidecar-injection-problem/rule.js';
 import volumeProblem from './volume-problem/rule.js';
 
 /** Every rule, sorted by id. */
 export const rules = [
   imagePullFailed,
+  rolloutCapacity,
   sidecarInjectionProblem,
   volumeProblem,
 ].sort((a, b) => a.id.localeCompare(b.id)) satisfies readonly Rule[];
