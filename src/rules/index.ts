@@ -1,4 +1,5 @@
 import type { Rule } from '../engine/types.js';
+import duplicateWorkload from './duplicate-workload/rule.js';
 import imagePullFailed from './image-pull-failed/rule.js';
 import rolloutCapacity from './rollout-capacity/rule.js';
 import sidecarInjectionProblem from './sidecar-injection-problem/rule.js';
@@ -6,6 +7,7 @@ import volumeProblem from './volume-problem/rule.js';
 
 /** Every rule, sorted by id. */
 export const rules = [
+  duplicateWorkload,
   imagePullFailed,
   rolloutCapacity,
   sidecarInjectionProblem,
