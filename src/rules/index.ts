@@ -1,5 +1,6 @@
 import type { Rule } from '../engine/types.js';
 import duplicateWorkload from './duplicate-workload/rule.js';
+import helmReleaseFailed from './helm-release-failed/rule.js';
 import imagePullFailed from './image-pull-failed/rule.js';
 import rolloutCapacity from './rollout-capacity/rule.js';
 import sidecarInjectionProblem from './sidecar-injection-problem/rule.js';
@@ -8,6 +9,7 @@ import volumeProblem from './volume-problem/rule.js';
 /** Every rule, sorted by id. */
 export const rules = [
   duplicateWorkload,
+  helmReleaseFailed,
   imagePullFailed,
   rolloutCapacity,
   sidecarInjectionProblem,

@@ -201,12 +201,10 @@ export default defineRule({
         evidence: [
           `same image repository ${copy.mainRepository}: ${displayName(refOf(copy.owner))} runs ${copy.tag ?? '(no tag)'}; ${others.join('; ')}`,
           `${displayName(refOf(copy.owner))} holds ${describeHeld(copy.held)} in ${copy.pods.length} pod(s)${copyNodes.size > 0 ? ` on ${[...copyNodes].sort().join(', ')}` : ''}`,
+          ...blocks.flatMap((b) => b.nodes.filter((n) => copyNodes.has(n.name)).map((n) =>
+            `${n.name}: ${formatMemory(n.free.memory)} free + ${formatMemory(n.held.memory)} held by the copies = ${formatMemory(n.freed.memory)} ≥ ${formatMemory(b.needs.memory)} (and ${formatCpu(n.freed.cpu)} ≥ ${formatCpu(b.needs.cpu)} CPU) requested by ${displayName(refOf(b.pod))}`)),
+          ...blocks.map((b) => `${displayName(refOf(b.pod))} is Pending: ${b.message}`),
           ...(copy.ready || copy.pods.length === 0 ? [] : ['none of its pods is Ready: the copy serves nothing and still holds its requests']),
-          ...blocks.flatMap((b) => [
-            `${displayName(refOf(b.pod))} is Pending: ${b.message}`,
-            ...b.nodes.filter((n) => copyNodes.has(n.name)).map((n) =>
-              `${n.name}: ${formatMemory(n.free.memory)} free + ${formatMemory(n.held.memory)} held by the copies = ${formatMemory(n.freed.memory)} ≥ ${formatMemory(b.needs.memory)} (and ${formatCpu(n.freed.cpu)} ≥ ${formatCpu(b.needs.cpu)} CPU) requested by ${b.pod.metadata?.name ?? ''}`),
-          ]),
           ...(costLine ? [costLine] : []),
         ],
       };
