@@ -1,4 +1,5 @@
 import type { Rule } from '../engine/types.js';
+import cronjobProblem from './cronjob-problem/rule.js';
 import duplicateWorkload from './duplicate-workload/rule.js';
 import helmReleaseFailed from './helm-release-failed/rule.js';
 import imagePullFailed from './image-pull-failed/rule.js';
@@ -8,6 +9,7 @@ import volumeProblem from './volume-problem/rule.js';
 
 /** Every rule, sorted by id. */
 export const rules = [
+  cronjobProblem,
   duplicateWorkload,
   helmReleaseFailed,
   imagePullFailed,
