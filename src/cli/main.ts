@@ -12,12 +12,14 @@ import { rules } from '../rules/index.js';
 import { explainCommand, rulesCommand } from './catalogue.js';
 import type { CliIo } from './io.js';
 import { registerLintCommand } from './lint.js';
+import { ruleOptions } from './options.js';
+import type { RuleOptionFlags } from './options.js';
 import { exitCodeFor, parseSeverity, writeResult } from './output.js';
 
 /** The demo cluster shipped with the package. */
 export const demoPath = fileURLToPath(new URL('../../demo/shop-cluster', import.meta.url));
 
-interface ScanFlags {
+interface ScanFlags extends RuleOptionFlags {
   readonly snapshot?: string;
   readonly demo?: boolean;
   readonly format: string;
@@ -59,7 +61,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       .option('--demo', 'scan the bundled demo cluster (a small web shop with several failures)')
       .option('-n, --namespace <namespace>', 'only report findings in this namespace')
       .option('--fail-on <severity>', 'exit 1 when a finding at or above this severity exists (critical, warning, info)')
-      .option('--config <file>', 'config file (default: .kubetriage.yaml in the working folder, when present)'),
+      .option('--config <file>', 'config file (default: .kubetriage.yaml in the working folder, when present)')
+      .option('--node-cost <price>', 'monthly price of one node: duplicate-workload states what the copies cost')
+      .option('--repo <dir>', 'source repository: image-version-drift compares deployed tags with its package versions and HEAD')
+      .option('--node-allocatable <cpu=…,memory=…>', 'allocatable of one node (cpu=1900m,memory=5792Mi[,nodes=3]) for rollout-capacity on manifests'),
   ).action(async (flags: ScanFlags) => {
     exitCode = await scanCommand(flags, io);
   });
@@ -97,6 +102,7 @@ async function scanCommand(flags: ScanFlags, io: CliIo): Promise<number> {
   if (flags.snapshot !== undefined && flags.demo) throw new UsageError('use either --snapshot or --demo, not both');
   const config = await loadConfig(flags.config, io.cwd, rules.map((r) => r.id));
   const failOn: Severity | undefined = flags.failOn === undefined ? config.failOn : parseSeverity(flags.failOn, '--fail-on');
+  const options = ruleOptions(flags);
   const redactor = new Redactor();
   let input;
   let source;
@@ -115,6 +121,7 @@ async function scanCommand(flags: ScanFlags, io: CliIo): Promise<number> {
     // A dump is judged at the moment it was taken, not when it is read.
     now: input.capturedAt ?? inferCaptureTime(input.objects) ?? io.now(),
     config,
+    options,
     ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),
   });
   await writeResult(result, io, { format: flags.format, output: flags.output, color: flags.color });
