@@ -323,25 +323,29 @@ export class DumpScanner {
   /** Inside one list element: the hot loop. Only depth, strings and newlines matter. */
   #item(chunk: Buffer, start: number): number {
     let i = start;
+    if (this.#inString) {
+      const end = this.#stringEnd(chunk, i);
+      if (end === -1) return chunk.length;
+      i = end + 1;
+    }
     const length = chunk.length;
     let depth = this.#depth;
     const itemsDepth = this.#itemsDepth;
     while (i < length) {
-      if (this.#inString) {
-        const end = this.#stringEnd(chunk, i);
-        if (end === -1) {
-          this.#depth = depth;
-          return length;
-        }
-        i = end + 1;
-        continue;
-      }
-      const c = chunk[i] ?? 0;
+      const c = chunk[i] as number;
       if (c === 0x20) {
         i++;
       } else if (c === quote) {
-        this.#inString = true;
-        i++;
+        // Jump to the closing quote natively; a quote after an odd run of backslashes is escaped.
+        let q = chunk.indexOf(quote, i + 1);
+        while (q !== -1 && chunk[q - 1] === backslash && oddBackslashesBefore(chunk, q, i + 1)) q = chunk.indexOf(quote, q + 1);
+        if (q === -1) {
+          this.#depth = depth;
+          this.#inString = true;
+          this.#escapeNext = oddBackslashesBefore(chunk, length, i + 1);
+          return length;
+        }
+        i = q + 1;
       } else if (c === newline) {
         this.#line++;
         this.#lineStart = this.#base + i + 1;
@@ -522,6 +526,13 @@ export function positionIn(text: string, index: number, origin: TextOrigin): Tex
   }
   const column = lastNewline === -1 ? origin.column + Buffer.byteLength(before) : Buffer.byteLength(before.slice(lastNewline + 1)) + 1;
   return { byte, line, column };
+}
+
+/** Whether the backslashes just before `index` (not before `from`) are an odd run. */
+function oddBackslashesBefore(chunk: Buffer, index: number, from: number): boolean {
+  let run = 0;
+  for (let j = index - 1; j >= from && chunk[j] === backslash; j--) run++;
+  return run % 2 === 1;
 }
 
 function parseHead(head: string): Record<string, unknown> | undefined {
