@@ -572,6 +572,7 @@ function describeUnexpected(chunk: Buffer, i: number, absolute: number): string 
     for (const [magic, name] of archives) if (magic.every((byte, k) => chunk[i + k] === byte)) return name;
   }
   const c = chunk[i] ?? 0;
+  if (c === quote || c === 0x2d || (c >= 0x30 && c <= 0x39)) return `${describeValueStart(c)}, not a Kubernetes object or list`;
   if (c < 0x20 || c === 0x7f) return `binary data (0x${c.toString(16).padStart(2, '0')})`;
   if (c >= 0x80) {
     const text = chunk.toString('utf8', i, Math.min(chunk.length, i + 4));
