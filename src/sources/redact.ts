@@ -54,6 +54,14 @@ export class Redactor {
       }
     }
     const kind = object.kind ?? '';
+    if (kind === 'Event') {
+      // Events quote what failed, sometimes with the credentials in it (a registry URL with a password).
+      for (const field of ['message', 'note']) {
+        const text = mutable[field];
+        if (typeof text === 'string') mutable[field] = redactText(text);
+      }
+      return object;
+    }
     const specs = podSpecPaths[kind];
     if (specs) {
       for (const path of specs) this.#redactContainers(dig(mutable, path));
