@@ -53,8 +53,45 @@ export class Redactor {
         }
       }
     }
-    this.#redactEnv(mutable);
+    const kind = object.kind ?? '';
+    if (kind === 'Event') {
+      // Events quote what failed, sometimes with the credentials in it (a registry URL with a password).
+      for (const field of ['message', 'note']) {
+        const text = mutable[field];
+        if (typeof text === 'string') mutable[field] = redactText(text);
+      }
+      return object;
+    }
+    const specs = podSpecPaths[kind];
+    if (specs) {
+      for (const path of specs) this.#redactContainers(dig(mutable, path));
+    } else if (!withoutPodSpec.has(kind)) {
+      // Unknown kinds (Argo Rollouts, Knative, operators' CRDs) may embed pod templates anywhere.
+      this.#redactEnv(mutable);
+    }
     return object;
+  }
+
+  /** Env values of the containers of one pod spec: the fast path for the kinds that have one. */
+  #redactContainers(spec: unknown): void {
+    if (!isRecord(spec)) return;
+    for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
+      const containers = spec[list];
+      if (!Array.isArray(containers)) continue;
+      for (const container of containers as unknown[]) {
+        if (isRecord(container)) this.#redactEnvList(container.env);
+      }
+    }
+  }
+
+  #redactEnvList(env: unknown): void {
+    if (!Array.isArray(env)) return;
+    for (const variable of env as unknown[]) {
+      if (!isRecord(variable)) continue;
+      const { name, value } = variable;
+      if (typeof value !== 'string' || value === '') continue;
+      variable.value = typeof name === 'string' && isSensitiveName(name) ? this.marker(value) : redactText(value);
+    }
   }
 
   /** Env values of every container in every pod spec or template, wherever they sit. */
@@ -66,19 +103,43 @@ export class Redactor {
     }
     const record = node as Record<string, unknown>;
     const env = record.env;
-    if (Array.isArray(env) && (typeof record.image === 'string' || typeof record.name === 'string')) {
-      for (const variable of env as unknown[]) {
-        if (!isRecord(variable)) continue;
-        const { name, value } = variable;
-        if (typeof value !== 'string' || value === '') continue;
-        variable.value = typeof name === 'string' && isSensitiveName(name) ? this.marker(value) : redactText(value);
-      }
-    }
+    if (Array.isArray(env) && (typeof record.image === 'string' || typeof record.name === 'string')) this.#redactEnvList(env);
     for (const [key, child] of Object.entries(record)) {
       if (key === 'env' || key === 'status' || key === 'metadata') continue;
       if (child !== null && typeof child === 'object') this.#redactEnv(child, depth + 1);
     }
   }
+}
+
+/** Where the kinds with pods keep their pod spec. */
+const podSpecPaths: Readonly<Record<string, readonly (readonly string[])[]>> = {
+  Pod: [['spec']],
+  Deployment: [['spec', 'template', 'spec']],
+  ReplicaSet: [['spec', 'template', 'spec']],
+  StatefulSet: [['spec', 'template', 'spec']],
+  DaemonSet: [['spec', 'template', 'spec']],
+  Job: [['spec', 'template', 'spec']],
+  ReplicationController: [['spec', 'template', 'spec']],
+  PodTemplate: [['template', 'spec']],
+  CronJob: [['spec', 'jobTemplate', 'spec', 'template', 'spec']],
+};
+
+/** Kinds that hold no containers: nothing to walk (Secret and ConfigMap are handled above). */
+const withoutPodSpec = new Set([
+  'Event', 'Node', 'Namespace', 'Service', 'Endpoints', 'EndpointSlice', 'ServiceAccount', 'Secret', 'ConfigMap',
+  'PersistentVolumeClaim', 'PersistentVolume', 'StorageClass', 'Ingress', 'IngressClass', 'NetworkPolicy', 'Lease',
+  'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'PodDisruptionBudget', 'HorizontalPodAutoscaler',
+  'LimitRange', 'ResourceQuota', 'PriorityClass', 'CustomResourceDefinition', 'APIService', 'CSIDriver', 'CSINode',
+  'VolumeAttachment',
+]);
+
+function dig(record: Record<string, unknown>, path: readonly string[]): unknown {
+  let node: unknown = record;
+  for (const key of path) {
+    if (!isRecord(node)) return undefined;
+    node = node[key];
+  }
+  return node;
 }
 
 const sensitiveName = /(secret|passw(or)?d|passwd|pwd|token|api[_-]?key|private[_-]?key|credential|access[_-]?key|auth[_-]?key|client[_-]?secret|signing[_-]?key|encryption[_-]?key|\bkey$)/i;
