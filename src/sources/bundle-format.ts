@@ -1,0 +1,1 @@
+export const bundleApiVersion = 'kubetriage.io/v1'; export const bundleKind = 'KubetriageSnapshot';
