@@ -6,6 +6,14 @@ import { analyze } from '../scan.js';
 import { Redactor } from '../sources/redact.js';
 import { inferCaptureTime } from '../sources/capture-time.js';
 import { readSnapshot } from '../sources/snapshot.js';
+import { readLive } from '../sources/live.js';
+import type { SourceResult } from '../sources/source-result.js';
+import type { SourceInfo } from '../engine/types.js';
+import { apiClientFor, liveOptions, pageSizeOf, progressReporter } from './live-options.js';
+import type { LiveFlags } from './live-options.js';
+import { writeBundle } from './snapshot.js';
+import { parseDuration, parseRolloutTarget, rolloutCommand } from './rollout.js';
+import { bundleApiVersion, bundleKind } from '../sources/bundle-format.js';
 import { version } from '../version.js';
 import { loadConfig } from '../config/load.js';
 import { rules } from '../rules/index.js';
@@ -19,9 +27,10 @@ import { exitCodeFor, parseSeverity, writeResult } from './output.js';
 /** The demo cluster shipped with the package. */
 export const demoPath = fileURLToPath(new URL('../../demo/shop-cluster', import.meta.url));
 
-interface ScanFlags extends RuleOptionFlags {
+interface ScanFlags extends RuleOptionFlags, LiveFlags {
   readonly snapshot?: string;
   readonly demo?: boolean;
+  readonly live?: boolean;
   readonly format: string;
   readonly output?: string;
   readonly namespace?: string;
@@ -53,24 +62,52 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       .option('-o, --output <file>', 'write the report to a file instead of stdout')
       .option('--no-color', 'never colour the text output (NO_COLOR is honoured too)');
 
-  outputOptions(
+  outputOptions(liveOptions(
     program
       .command('scan')
-      .description('scan a cluster dump (--snapshot) or the bundled demo (--demo)')
-      .option('--snapshot <path>', 'kubectl get -o json output, a cluster-info dump (file or directory), or - for stdin')
+      .description('scan the current cluster (read-only), a cluster dump (--snapshot) or the bundled demo (--demo)')
+      .option('--live', 'scan the cluster of the kubeconfig context (the default without --snapshot or --demo)')
+      .option('--snapshot <path>', 'kubectl get -o json output, a cluster-info dump, a kubetriage snapshot bundle (file or directory), or - for stdin')
       .option('--demo', 'scan the bundled demo cluster (a small web shop with several failures)')
-      .option('-n, --namespace <namespace>', 'only report findings in this namespace')
+      .option('-n, --namespace <namespace>', 'only this namespace (live: only list it; default: all namespaces)')
       .option('--fail-on <severity>', 'exit 1 when a finding at or above this severity exists (critical, warning, info)')
       .option('--config <file>', 'config file (default: .kubetriage.yaml in the working folder, when present)')
       .option('--node-cost <price>', 'monthly price of one node: duplicate-workload states what the copies cost')
       .option('--repo <dir>', 'source repository: image-version-drift compares deployed tags with its package versions and HEAD')
       .option('--node-allocatable <cpu=…,memory=…>', 'allocatable of one node (cpu=1900m,memory=5792Mi[,nodes=3]) for rollout-capacity on manifests'),
-  ).action(async (flags: ScanFlags) => {
+  )).action(async (flags: ScanFlags) => {
     exitCode = await scanCommand(flags, io);
   });
 
   registerLintCommand(program, outputOptions, io, (code) => {
     exitCode = code;
+  });
+
+  liveOptions(
+    program
+      .command('snapshot')
+      .description('write a redacted bundle (.json.gz) of the cluster state and the logs of failing containers, for scan --snapshot')
+      .requiredOption('-o, --output <file>', 'the bundle to write, e.g. cluster.json.gz')
+      .option('-n, --namespace <namespace>', 'only this namespace (default: all namespaces)'),
+  ).action(async (flags: LiveFlags & { output: string }) => {
+    exitCode = await snapshotCommand(flags, io);
+  });
+
+  liveOptions(
+    program
+      .command('rollout')
+      .description('wait for a Deployment/StatefulSet/DaemonSet rollout; when it stalls, explain why and print the rollback command')
+      .argument('<workload>', 'KIND/NAME, e.g. deployment/api')
+      .option('-n, --namespace <namespace>', 'namespace of the workload (default: the context\'s namespace, else default)')
+      .option('--timeout <duration>', 'give up after this long (e.g. 90s, 5m)', '5m')
+      .option('--stall-after <duration>', 'treat this long without progress as a stall', '2m'),
+  ).action(async (workload: string, flags: LiveFlags & { timeout: string; stallAfter: string }) => {
+    const target = parseRolloutTarget(workload);
+    const timeoutMs = parseDuration(flags.timeout, '--timeout');
+    const stallMs = parseDuration(flags.stallAfter, '--stall-after');
+    const client = apiClientFor(flags, io);
+    const namespace = flags.namespace ?? client.contextNamespace ?? 'default';
+    exitCode = await rolloutCommand({ client, namespace, target, timeoutMs, stallMs, pageSize: pageSizeOf(flags), io });
   });
 
   program
@@ -99,21 +136,32 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 async function scanCommand(flags: ScanFlags, io: CliIo): Promise<number> {
-  if (flags.snapshot !== undefined && flags.demo) throw new UsageError('use either --snapshot or --demo, not both');
+  if ([flags.snapshot !== undefined, flags.demo === true, flags.live === true].filter(Boolean).length > 1) {
+    throw new UsageError('use only one of --live, --snapshot and --demo');
+  }
   const config = await loadConfig(flags.config, io.cwd, rules.map((r) => r.id));
   const failOn: Severity | undefined = flags.failOn === undefined ? config.failOn : parseSeverity(flags.failOn, '--fail-on');
   const options = ruleOptions(flags);
   const redactor = new Redactor();
-  let input;
-  let source;
-  if (flags.demo) {
+  let input: SourceResult;
+  let source: SourceInfo;
+  if (flags.live || (flags.snapshot === undefined && !flags.demo)) {
+    const client = apiClientFor(flags, io);
+    const progress = progressReporter(io, flags.verbose);
+    try {
+      // A live scan judges ages against the moment it read the cluster.
+      input = { ...(await readLive({ client, redactor, namespace: flags.namespace, pageSize: pageSizeOf(flags), onProgress: progress.update })), capturedAt: io.now() };
+    } finally {
+      progress.done();
+    }
+    source = { type: 'live', name: client.contextName };
+  } else if (flags.demo) {
     input = await readSnapshot(demoPath, redactor);
     source = { type: 'demo' as const, name: 'bundled shop cluster' };
-  } else if (flags.snapshot !== undefined) {
-    input = await readSnapshot(flags.snapshot, redactor, io.stdin);
-    source = { type: 'snapshot' as const, name: flags.snapshot === '-' ? '<stdin>' : flags.snapshot };
   } else {
-    throw new UsageError('nothing to scan: give --snapshot PATH (or - for stdin), or --demo');
+    const path = flags.snapshot ?? '-';
+    input = await readSnapshot(path, redactor, io.stdin);
+    source = { type: 'snapshot' as const, name: path === '-' ? '<stdin>' : path };
   }
   const result = analyze(input, {
     source,
@@ -126,6 +174,26 @@ async function scanCommand(flags: ScanFlags, io: CliIo): Promise<number> {
   });
   await writeResult(result, io, { format: flags.format, output: flags.output, color: flags.color });
   return exitCodeFor(result, failOn);
+}
+
+async function snapshotCommand(flags: LiveFlags & { output: string }, io: CliIo): Promise<number> {
+  const client = apiClientFor(flags, io);
+  const progress = progressReporter(io, flags.verbose);
+  let state: SourceResult;
+  try {
+    state = await readLive({ client, redactor: new Redactor(), namespace: flags.namespace, pageSize: pageSizeOf(flags), onProgress: progress.update });
+  } finally {
+    progress.done();
+  }
+  await writeBundle(flags.output, {
+    apiVersion: bundleApiVersion,
+    kind: bundleKind,
+    capturedAt: io.now().toISOString(),
+    source: { type: 'live', name: client.contextName, server: client.server, ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }) },
+    notes: state.notes,
+  }, state);
+  io.stderr.write(`wrote ${flags.output}: ${state.objects.length} objects, ${state.logs.length} container logs${state.notes.length > 0 ? `, ${state.notes.length} notes (partial: see the bundle header)` : ''}\n`);
+  return 0;
 }
 
 function reportError(error: unknown, io: CliIo): number {
