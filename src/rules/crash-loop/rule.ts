@@ -8,7 +8,7 @@ import type { Dependency } from '../support/dependencies.js';
 import { containerStatuses, eventEvidence, groupByWorkload, listNames, podEvents, podName, workloadName } from '../support/pods.js';
 import type { ContainerInPod } from '../support/pods.js';
 import { describeExit, isOomKill, killedByLiveness, lastTermination } from '../support/terminations.js';
-import { variableSources } from './variable-sources.js';
+import { missingVariableSources, variableSources } from './variable-sources.js';
 
 type Cause =
   | 'dependency-unreachable' | 'dual-stack-timeout' | 'missing-config' | 'credentials-refused' | 'key-decryption'
@@ -226,6 +226,7 @@ export default defineRule({
       const fix: FixStep[] = [
         { description: 'Read the log of the crashed instance', command: `kubectl -n ${namespace} logs ${podName(pod)} -c ${first.container} --previous`, mutates: false },
       ];
+      const missingSources = first.cause === 'missing-config' && match?.detail ? missingVariableSources(model, spec, match.detail, namespace) : { evidence: [], causes: [] };
       if (first.cause === 'missing-config' && match?.detail) {
         fix.push(...variableSources(model, match.detail, namespace, workloadName(model, pod), first.container));
       }
@@ -257,12 +258,13 @@ export default defineRule({
           `last termination of ${first.container}: ${describeExit(terminated)}${terminated?.finishedAt ? ` at ${terminated.finishedAt}` : ''}`,
           ...(match ? [`log line ${String(match.lineNumber)}: ${match.line}`] : []),
           ...(dependency ? dependency.evidence : []),
+          ...missingSources.evidence,
           ...(match ? [`${match.signature.title}: ${match.signature.cause}`] : []),
           ...(match ? [] : lastLines(first.log, 3).map((l) => `log: ${l}`)),
           ...events.slice(-2).map(eventEvidence),
         ],
         ...(fix.length ? { fix } : {}),
-        ...(dependency?.causes.length ? { causedBy: dependency.causes } : {}),
+        ...(dependency?.causes.length || missingSources.causes.length ? { causedBy: [...(dependency?.causes ?? []), ...missingSources.causes] } : {}),
       };
     }
   },
