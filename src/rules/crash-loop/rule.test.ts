@@ -1,9 +1,22 @@
 import { fileURLToPath } from 'node:url';
 import { testRule } from '../../../test/support/rule-tester.js';
+import { defineRule } from '../../engine/define-rule.js';
 import dependencyNotReady from '../dependency-not-ready/rule.js';
+import missingConfigReference from '../missing-config-reference/rule.js';
 import rule from './rule.js';
 
 const fixtures = fileURLToPath(new URL('fixtures', import.meta.url));
+
+/** Stands in for external-secret-not-synced (another module) so the chain's root has a finding. */
+const externalSecretNotReady = defineRule({
+  id: 'test-external-secret',
+  meta: { title: 'ExternalSecret not Ready', description: 'Test double: every ExternalSecret.', category: 'config', severity: 'critical', sources: ['cluster'] },
+  messages: { notReady: '{{name}} is not Ready' },
+  runbook: { symptoms: 'not Ready', rootCause: 'not Ready', diagnosis: [], fix: [], prevention: 'none' },
+  *detect(model) {
+    for (const es of model.list('ExternalSecret')) yield { subject: es, messageId: 'notReady' };
+  },
+});
 
 testRule(rule, fixtures, {
   valid: [
@@ -42,6 +55,17 @@ testRule(rule, fixtures, {
           'kubectl -n shop-staging create secret generic api-auth --from-literal=BETTER_AUTH_SECRET=<value>',
           'kubectl -n shop-staging set env deployment/api -c api --from=secret/api-auth --keys=BETTER_AUTH_SECRET',
         ],
+      }],
+    },
+    {
+      name: 'an optional Secret reference whose ExternalSecret has not synced: the app starts and crashes',
+      fixture: 'external-secret-missing.json',
+      withRules: [missingConfigReference, externalSecretNotReady],
+      findings: [{
+        object: 'Deployment/shop/api',
+        cause: 'missing-config',
+        evidence: ["KeyError: 'BETTER_AUTH_SECRET'", 'env BETTER_AUTH_SECRET comes from Secret api-auth, which does not exist', 'produced by ExternalSecret api-auth'],
+        causedBy: ['ExternalSecret/shop/api-auth'],
       }],
     },
     {

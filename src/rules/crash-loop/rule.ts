@@ -8,7 +8,7 @@ import type { Dependency } from '../support/dependencies.js';
 import { containerStatuses, eventEvidence, groupByWorkload, listNames, podEvents, podName, workloadName } from '../support/pods.js';
 import type { ContainerInPod } from '../support/pods.js';
 import { describeExit, isOomKill, killedByLiveness, lastTermination } from '../support/terminations.js';
-import { variableSources } from './variable-sources.js';
+import { missingVariableSources, variableSources } from './variable-sources.js';
 
 type Cause =
   | 'dependency-unreachable' | 'dual-stack-timeout' | 'missing-config' | 'credentials-refused' | 'key-decryption'
@@ -117,7 +117,7 @@ export default defineRule({
     causes: {
       'dependency-unreachable': {
         title: 'A dependency cannot be reached',
-        rootCause: 'The application exits because it cannot reach {{endpoint}} at start-up. {{signatureCause}}',
+        rootCause: 'The application exits because it cannot reach {{endpoint}} at start-up: the dependency is not running or not Ready, its Service has no endpoints, the name does not resolve, or the port is wrong.',
         fix: [
           { description: 'Test the connection from the namespace', command: 'kubectl -n {{namespace}} run net-test --rm -it --restart=Never --image=busybox:1.36 -- nc -zv -w 3 {{host}} {{port}}', mutates: true },
           { description: 'Once the dependency is Ready, restart the workload (or let the back-off retry)', command: 'kubectl -n {{namespace}} rollout restart {{workload}}', mutates: true },
@@ -125,7 +125,7 @@ export default defineRule({
       },
       'dual-stack-timeout': {
         title: 'Node.js dual-stack connect timeouts (Happy Eyeballs)',
-        rootCause: '{{signatureCause}}',
+        rootCause: 'Node.js (>= 20) tries the IPv6 and IPv4 addresses of a host in turn with a short per-address timeout; where the IPv6 route is missing every attempt times out and the connection fails with an AggregateError of ETIMEDOUTs.',
         fix: [
           { description: 'Prefer IPv4 for the Node.js process', command: 'kubectl -n {{namespace}} set env {{workload}} -c {{container}} NODE_OPTIONS="--dns-result-order=ipv4first --no-network-family-autoselection"', mutates: true },
           { description: 'or in code at start-up: net.setDefaultAutoSelectFamily(false); dns.setDefaultResultOrder("ipv4first")' },
@@ -133,7 +133,7 @@ export default defineRule({
       },
       'missing-config': {
         title: 'A required setting is missing',
-        rootCause: 'The application exits at start-up because the setting {{detail}} is not set in the container. {{signatureCause}}',
+        rootCause: 'The application exits at start-up because the setting {{detail}} is not set in the container (an env var that is not defined, a Secret/ConfigMap key that is not mounted, or a value that fails validation).',
         fix: [
           { description: 'See which variables the container has', command: 'kubectl -n {{namespace}} set env {{workload}} -c {{container}} --list' },
           { description: 'Add {{detail}} from the Secret or ConfigMap that holds it', command: 'kubectl -n {{namespace}} set env {{workload}} -c {{container}} --from=secret/<secret-name> --keys={{detail}}', mutates: true },
@@ -141,20 +141,19 @@ export default defineRule({
       },
       'credentials-refused': {
         title: 'A key, password or token is refused',
-        rootCause: '{{signatureCause}}',
+        rootCause: 'A credential the application uses at start-up is refused: a database password, an API key or a token signing secret that differs from what the other side expects.',
         fix: [
           { description: 'See which Secrets the container reads', command: 'kubectl -n {{namespace}} get {{workload}} -o jsonpath=\'{.spec.template.spec.containers[*].env}\'' },
-          { description: '{{signatureFix}}' },
         ],
       },
       'key-decryption': {
         title: 'Stored keys encrypted with a rotated secret',
-        rootCause: '{{signatureCause}}',
-        fix: [{ description: '{{signatureFix}}' }],
+        rootCause: 'The auth library encrypted its signing keys (JWKS) with the previous secret; after the secret was rotated it cannot decrypt them and exits.',
+        fix: [{ description: 'Clear the stored JWKS (e.g. `DELETE FROM jwks;` in the auth database) so new keys are generated with the current secret, or restore the previous secret' }],
       },
       'broken-image': {
         title: 'The image lacks the program or module it runs',
-        rootCause: 'The container starts {{image}} but the entrypoint or a module it imports is missing ({{exit}}). {{signatureCause}}',
+        rootCause: 'The container starts {{image}} but the entrypoint or a module it imports is missing, or the binary is built for another CPU architecture ({{exit}}).',
         fix: [
           { description: 'Look inside the image', command: 'docker run --rm -it --entrypoint sh {{image}}' },
           { description: 'Roll back to the last image that worked', command: 'kubectl -n {{namespace}} rollout undo {{workload}}', mutates: true },
@@ -162,12 +161,12 @@ export default defineRule({
       },
       'port-in-use': {
         title: 'Port already in use in the pod',
-        rootCause: '{{signatureCause}}',
+        rootCause: 'The app cannot bind its port: another container of the pod (they share one network namespace), a sidecar or a second process already listens on it.',
         fix: [{ description: 'List the ports every container of the pod uses', command: 'kubectl -n {{namespace}} get pod {{pod}} -o jsonpath=\'{range .spec.containers[*]}{.name}{"\\t"}{.ports}{"\\n"}{end}\'' }],
       },
       'permission-denied': {
         title: 'Permission denied on a path',
-        rootCause: 'The container may not write {{detail}}. {{signatureCause}}',
+        rootCause: 'The container user may not write {{detail}}: a volume owned by root while the pod runs as non-root, a read-only root filesystem, or image files owned by another user.',
         fix: [
           { description: 'See the pod\'s user and volumes', command: 'kubectl -n {{namespace}} get pod {{pod}} -o jsonpath=\'{.spec.securityContext}{"\\n"}{.spec.volumes}\'' },
           { description: 'Make mounted volumes writable for the pod\'s group', command: 'kubectl -n {{namespace}} patch {{workload}} -p \'{"spec":{"template":{"spec":{"securityContext":{"fsGroup":<gid>}}}}}\'', mutates: true },
@@ -175,7 +174,7 @@ export default defineRule({
       },
       'runtime-oom': {
         title: 'The runtime ran out of heap',
-        rootCause: '{{signatureCause}}',
+        rootCause: 'The language runtime hit its own heap limit (Node --max-old-space-size, JVM -Xmx) before the container limit, and exited.',
         fix: [{ description: 'Raise the memory limit and size the heap to it', command: 'kubectl -n {{namespace}} set resources {{workload}} -c {{container}} --limits=memory=<larger>', mutates: true }],
       },
       'exits-immediately': {
@@ -193,7 +192,7 @@ export default defineRule({
       },
       'app-exception': {
         title: 'The application throws at start-up',
-        rootCause: 'The application crashes with an unhandled error ({{exit}}). {{signatureCause}}',
+        rootCause: 'The application crashes with an unhandled error ({{exit}}); the log line below names it.',
         fix: [{ description: 'If this started with a new image, roll back while the error is fixed', command: 'kubectl -n {{namespace}} rollout undo {{workload}}', mutates: true }],
       },
       unknown: {
@@ -227,10 +226,12 @@ export default defineRule({
       const fix: FixStep[] = [
         { description: 'Read the log of the crashed instance', command: `kubectl -n ${namespace} logs ${podName(pod)} -c ${first.container} --previous`, mutates: false },
       ];
+      const missingSources = first.cause === 'missing-config' && match?.detail ? missingVariableSources(model, spec, match.detail, namespace) : { evidence: [], causes: [] };
       if (first.cause === 'missing-config' && match?.detail) {
         fix.push(...variableSources(model, match.detail, namespace, workloadName(model, pod), first.container));
       }
       if (dependency) fix.push(...dependency.fix);
+      if (match && (first.cause === 'credentials-refused' || first.cause === 'app-exception' || first.cause === 'broken-image')) fix.push({ description: match.signature.fix, mutates: false });
       yield {
         subject: group.workload,
         messageId: 'crashing',
@@ -250,8 +251,6 @@ export default defineRule({
           port,
           endpoint: match?.host === undefined ? 'a dependency' : endpointText(match.host, match.port),
           detail: match?.detail ?? '<name>',
-          signatureCause: match?.signature.cause ?? '',
-          signatureFix: match?.signature.fix ?? 'Read the previous log',
           logNote: first.log === undefined ? 'no log of the crashed container was available; read it with the command below.' : 'the log shows no known error signature; read its last lines below.',
         },
         evidence: [
@@ -259,11 +258,13 @@ export default defineRule({
           `last termination of ${first.container}: ${describeExit(terminated)}${terminated?.finishedAt ? ` at ${terminated.finishedAt}` : ''}`,
           ...(match ? [`log line ${String(match.lineNumber)}: ${match.line}`] : []),
           ...(dependency ? dependency.evidence : []),
+          ...missingSources.evidence,
+          ...(match ? [`${match.signature.title}: ${match.signature.cause}`] : []),
           ...(match ? [] : lastLines(first.log, 3).map((l) => `log: ${l}`)),
           ...events.slice(-2).map(eventEvidence),
         ],
         ...(fix.length ? { fix } : {}),
-        ...(dependency?.causes.length ? { causedBy: dependency.causes } : {}),
+        ...(dependency?.causes.length || missingSources.causes.length ? { causedBy: [...(dependency?.causes ?? []), ...missingSources.causes] } : {}),
       };
     }
   },

@@ -1,5 +1,7 @@
 import type { FixStep } from '../../engine/types.js';
 import type { ClusterModel } from '../../model/cluster-model.js';
+import type { Container, KubeObject } from '../../model/k8s.js';
+import { externalSecretFor } from '../missing-config-reference/references.js';
 
 /**
  * Where a missing variable can come from: a Secret or ConfigMap of the namespace that has
@@ -35,4 +37,36 @@ export function variableSources(model: ClusterModel, variable: string, namespace
     }
   }
   return [];
+}
+
+/**
+ * The Secrets/ConfigMaps that should give a container the variable but do not exist (an
+ * optional reference, or envFrom). A Secret an ExternalSecret should produce names that
+ * ExternalSecret as the cause.
+ */
+export function missingVariableSources(model: ClusterModel, container: Container | undefined, variable: string, namespace: string): { evidence: string[]; causes: KubeObject[] } {
+  const evidence: string[] = [];
+  const causes: KubeObject[] = [];
+  const sources: { kind: 'Secret' | 'ConfigMap'; name: string; how: string }[] = [];
+  for (const env of container?.env ?? []) {
+    if (env.name !== variable) continue;
+    const secret = env.valueFrom?.secretKeyRef?.name;
+    const configMap = env.valueFrom?.configMapKeyRef?.name;
+    if (secret) sources.push({ kind: 'Secret', name: secret, how: `env ${variable}` });
+    if (configMap) sources.push({ kind: 'ConfigMap', name: configMap, how: `env ${variable}` });
+  }
+  for (const from of container?.envFrom ?? []) {
+    if (from.secretRef?.name) sources.push({ kind: 'Secret', name: from.secretRef.name, how: 'envFrom' });
+    if (from.configMapRef?.name) sources.push({ kind: 'ConfigMap', name: from.configMapRef.name, how: 'envFrom' });
+  }
+  for (const source of sources) {
+    if (model.get(source.kind, namespace, source.name)) continue;
+    evidence.push(`${source.how} comes from ${source.kind} ${source.name}, which does not exist`);
+    const external = source.kind === 'Secret' ? externalSecretFor(model, namespace, source.name) : undefined;
+    if (external) {
+      evidence.push(`Secret ${source.name} is produced by ExternalSecret ${external.metadata?.name ?? ''}, which has not created it`);
+      causes.push(external);
+    }
+  }
+  return { evidence, causes };
 }

@@ -12,31 +12,33 @@ export interface TemplateReference {
   readonly container?: string;
   readonly via: string;
   readonly path: FieldPath;
+  /** `optional: true`: the pod starts without it (and the app may crash instead). */
+  readonly optional: boolean;
 }
 
 /** ConfigMaps the control plane publishes in every namespace (service-account token volumes mount them). */
 const clusterProvidedConfigMaps = new Set(['kube-root-ca.crt', 'openshift-service-ca.crt']);
 
-/** Required references of a template: optional ones and image pull secrets never block a start. */
+/** References of a template that can keep it from starting or running (image pull secrets are image-pull-failed's). */
 export function templateReferences(model: ClusterModel, template: PodTemplateOwner): TemplateReference[] {
   const spec = template.template.spec;
   const specPath: FieldPath = [...template.path, 'spec'];
   const refs: TemplateReference[] = model.configReferences(spec, specPath)
-    .filter((r) => !r.optional && r.via !== 'imagePullSecret' && !(r.kind === 'ConfigMap' && clusterProvidedConfigMaps.has(r.name)))
+    .filter((r) => r.via !== 'imagePullSecret' && !(r.kind === 'ConfigMap' && clusterProvidedConfigMaps.has(r.name)))
     .map((r) => ({
-      kind: r.kind, name: r.name, via: r.via, path: r.path,
+      kind: r.kind, name: r.name, via: r.via, path: r.path, optional: r.optional,
       ...(r.key === undefined ? {} : { key: r.key }),
       ...(r.container === undefined ? {} : { container: r.container }),
     }));
   const serviceAccount = spec?.serviceAccountName;
   if (serviceAccount && serviceAccount !== 'default') {
-    refs.push({ kind: 'ServiceAccount', name: serviceAccount, via: 'serviceAccountName', path: [...specPath, 'serviceAccountName'] });
+    refs.push({ kind: 'ServiceAccount', name: serviceAccount, via: 'serviceAccountName', path: [...specPath, 'serviceAccountName'], optional: false });
   }
   const claimTemplates = new Set(volumeClaimTemplateNames(template.owner));
   (spec?.volumes ?? []).forEach((volume, index) => {
     const claim = volume.persistentVolumeClaim?.claimName;
     if (claim && !claimTemplates.has(volume.name ?? '')) {
-      refs.push({ kind: 'PersistentVolumeClaim', name: claim, via: `volume ${volume.name ?? ''}`, path: [...specPath, 'volumes', index, 'persistentVolumeClaim', 'claimName'] });
+      refs.push({ kind: 'PersistentVolumeClaim', name: claim, via: `volume ${volume.name ?? ''}`, path: [...specPath, 'volumes', index, 'persistentVolumeClaim', 'claimName'], optional: false });
     }
   });
   return refs;

@@ -44,6 +44,17 @@ testRule(rule, fixtures, {
       }],
     },
     {
+      name: 'an optional reference to a Secret an ExternalSecret should make (the app crashes without it)',
+      fixture: 'optional-external-secret.json',
+      withRules: [externalSecretNotReady],
+      findings: [{
+        object: 'Deployment/shop/api',
+        cause: 'external-secret-not-synced',
+        evidence: ['container api env: Secret api-auth key BETTER_AUTH_SECRET (optional: the container starts without it)'],
+        causedBy: ['ExternalSecret/shop/api-auth'],
+      }],
+    },
+    {
       name: 'a ConfigMap key whose case differs',
       fixture: 'configmap-key-missing.json',
       findings: [{

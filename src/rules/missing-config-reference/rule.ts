@@ -67,12 +67,15 @@ function problemsOf(model: ClusterModel, template: PodTemplateOwner): { problem:
     let external: KubeObject | undefined;
     let reports: string[] = [];
     if (existing) {
+      if (ref.optional) continue;
       if (ref.key !== undefined && (ref.kind === 'Secret' || ref.kind === 'ConfigMap') && !keysOf(existing).has(ref.key)) {
         cause = 'key-missing';
         reports = reportsAbout(model, template, ref.kind, ref.name);
       }
     } else {
       external = ref.kind === 'Secret' ? externalSecretFor(model, namespace, ref.name) : undefined;
+      // An optional reference is only a problem when something is meant to create the object.
+      if (ref.optional && !(external && model.source === 'cluster')) continue;
       // A Secret the set creates another way is not missing before deploy.
       if (model.source === 'manifests' && (external || (ref.kind === 'Secret' && sealedSecretFor(model, namespace, ref.name)))) continue;
       reports = reportsAbout(model, template, ref.kind, ref.name);
@@ -204,7 +207,7 @@ export default defineRule({
             selector: selector || '<selector>',
           },
           evidence: [
-            ...problem.refs.slice(0, 4).map((r) => `${r.container ? `container ${r.container} ` : ''}${r.via}: ${r.kind} ${r.name}${r.key ? ` key ${r.key}` : ''}`),
+            ...problem.refs.slice(0, 4).map((r) => `${r.container ? `container ${r.container} ` : ''}${r.via}: ${r.kind} ${r.name}${r.key ? ` key ${r.key}` : ''}${r.optional ? ' (optional: the container starts without it)' : ''}`),
             ...reports.slice(0, 3),
             ...(existing ? [`${ref.kind} ${ref.name} has keys: ${[...keysOf(existing)].sort().join(', ') || 'none'}`] : []),
             ...(problem.external ? [`Secret ${ref.name} is produced by ExternalSecret ${problem.external.metadata?.name ?? ''}`] : []),

@@ -255,9 +255,9 @@ export default defineRule({
         evidence: [
           ...(latest ? [eventEvidence(latest)] : []),
           `${probeField[first.kind]}: ${describeProbe(probe)}`,
+          ...(pathLine ? [`app log: ${pathLine.trim().slice(0, 240)}`] : []),
           ...(declared.length ? [`container ports: ${declared.join(', ')}`] : []),
           ...(listens.length ? [`the app listens on ${listens.join(', ')} (from its log)`] : []),
-          ...(pathLine ? [`app log: ${pathLine.trim().slice(0, 240)}`] : []),
           ...(first.kind === 'liveness' ? podEvents(model, pod, first.container).filter((e) => e.reason === 'Killing').slice(-1).map(eventEvidence) : []),
           ...(status && (status.restartCount ?? 0) > 0 ? [`${podName(pod)}: ${String(status.restartCount ?? 0)} restarts, last run ${runTime(status)}`] : []),
           ...(allUnready ? [`all ${String(workloadPods.length)} pod(s) of ${workloadName(model, pod)} are unready: its Service gets no traffic`] : []),
