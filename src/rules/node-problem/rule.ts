@@ -28,18 +28,25 @@ function conditionEvidence(condition: Condition): string {
   return `condition ${condition.type ?? ''}=${condition.status ?? ''}${reason}${since}${condition.message ? `: ${condition.message}` : ''}`;
 }
 
-/** Pending pods the scheduler turned away because of one of the node's taints. */
-function podsTurnedAway(model: ClusterModel, taintKeys: readonly string[]): Pod[] {
-  if (taintKeys.length === 0) return [];
-  return model.list('Pod').filter((pod) => pod.status?.phase === 'Pending' && !pod.spec?.nodeName && model.eventsFor(pod).some(
-    (e) => e.reason === 'FailedScheduling' && taintKeys.some((key) => (e.message ?? '').includes(`{${key}:`)),
-  ));
+interface PendingPod {
+  readonly pod: Pod;
+  /** The scheduler's FailedScheduling messages about it. */
+  readonly messages: readonly string[];
 }
 
-function affectedPods(model: ClusterModel, node: Node, taintKeys: readonly string[]): string[] {
+/** Unscheduled pods with their FailedScheduling messages, gathered once per scan. */
+function pendingPods(model: ClusterModel): PendingPod[] {
+  return model.list('Pod')
+    .filter((pod) => pod.status?.phase === 'Pending' && !pod.spec?.nodeName)
+    .map((pod) => ({ pod, messages: model.eventsFor(pod).filter((e) => e.reason === 'FailedScheduling').map((e) => e.message ?? '') }));
+}
+
+function affectedPods(model: ClusterModel, node: Node, taintKeys: readonly string[], pending: readonly PendingPod[]): string[] {
   const onNode = model.podsOnNode(node.metadata?.name ?? '');
   const unhealthy = onNode.filter((pod) => !podHealth(pod).ready && pod.status?.phase !== 'Succeeded');
-  const turnedAway = podsTurnedAway(model, taintKeys);
+  const turnedAway = taintKeys.length === 0 ? [] : pending
+    .filter((p) => p.messages.some((message) => taintKeys.some((key) => message.includes(`{${key}:`))))
+    .map((p) => p.pod);
   return [
     `${onNode.length} pod(s) on the node${unhealthy.length ? `, not ready: ${listNames(unhealthy.map((p) => `${p.metadata?.namespace ?? ''}/${podName(p)}`), 5)}` : ''}`,
     ...(turnedAway.length ? [`pending pods turned away by its taints: ${listNames(turnedAway.map((p) => `${p.metadata?.namespace ?? ''}/${podName(p)}`), 5)}`] : []),
@@ -128,6 +135,7 @@ export default defineRule({
     },
   },
   *detect(model) {
+    const pending = pendingPods(model);
     for (const node of model.list('Node')) {
       const conditions = node.status?.conditions ?? [];
       const taints = node.spec?.taints ?? [];
@@ -157,7 +165,7 @@ export default defineRule({
           key: cause,
           severity: cause === 'cordoned' ? 'warning' : 'critical',
           data: { problem, reason: found.find((f) => f.cause === 'not-ready')?.reason ?? '' },
-          evidence: [...evidence, ...taintEvidence, ...affectedPods(model, node, taintKeys), ...events],
+          evidence: [...evidence, ...taintEvidence, ...affectedPods(model, node, taintKeys, pending), ...events],
         };
       }
 

@@ -52,5 +52,16 @@ testRule(rule, fixtures, {
         commands: ['kubectl -n shop delete pod kafka-2', 'kubectl -n shop rollout undo statefulset/kafka'],
       }],
     },
+    {
+      name: 'a DaemonSet whose updated pod crash-loops on the first node',
+      fixture: 'daemonset-stuck.json',
+      findings: [{
+        object: 'DaemonSet/monitoring/node-exporter',
+        cause: 'daemonset-stuck',
+        message: ['1/2 nodes run the new template', 'failing: node-exporter-'],
+        evidence: ['desired 2, updated 1, ready 1, unavailable 1', 'CrashLoopBackOff (8 restarts)'],
+        commands: ['kubectl -n monitoring rollout undo daemonset/node-exporter'],
+      }],
+    },
   ],
 });

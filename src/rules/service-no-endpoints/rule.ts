@@ -1,11 +1,11 @@
 import { defineRule } from '../../engine/define-rule.js';
-import type { FixStep } from '../../engine/types.js';
+import type { Detection, FixStep } from '../../engine/types.js';
 import type { ClusterModel } from '../../model/cluster-model.js';
 import type { Pod, Service, Workload } from '../../model/k8s.js';
 import { formatLabels } from '../../model/labels.js';
 import { listNames, podName } from '../support/pods.js';
 import { podHealth } from '../support/pod-health.js';
-import { nearestBySelector, selectingServices, templatesSelectedBy } from './selection.js';
+import { nearestBySelector, podTemplatesOf, selectingServices, templatesSelectedBy } from './selection.js';
 import type { NearMiss } from './selection.js';
 
 /** Selector keys whose value changes with every release: better removed than updated. */
@@ -44,6 +44,82 @@ function commonLabels(selector: Readonly<Record<string, string>>, miss: NearMiss
   if (!miss) return '';
   const different = new Set(miss.differences.map((d) => d.key));
   return formatLabels(Object.fromEntries(Object.entries(selector).filter(([key]) => !different.has(key))));
+}
+
+type Found = Detection<'mismatch' | 'noPods' | 'scaledToZero' | 'notReady', 'selector-mismatch' | 'no-pods' | 'scaled-to-zero' | 'pods-not-ready'>;
+
+function checkPods(model: ClusterModel, service: Service): Found | undefined {
+  const namespace = service.metadata?.namespace ?? '';
+  const selector = service.spec?.selector ?? {};
+  const pods = model.podsOfService(service).filter((pod) => pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed');
+  const endpoints = model.endpointsOf(service);
+  const base = { subject: service, data: { selector: formatLabels(selector) } };
+  if (pods.length > 0) {
+    if (pods.some((pod) => podHealth(pod).ready) || endpoints.ready.length > 0) return undefined;
+    const states = pods.map((pod) => `${podName(pod)} ${podHealth(pod).state}`);
+    return {
+      ...base,
+      messageId: 'notReady',
+      cause: 'pods-not-ready',
+      data: { ...base.data, count: pods.length, states: listNames(states) },
+      evidence: [
+        endpoints.known ? `endpoints: 0 ready, ${endpoints.notReady.length} not ready` : 'no Endpoints object captured',
+        ...states.map((s) => `pod ${s}`),
+      ],
+      causedBy: pods,
+    };
+  }
+  const templates = templatesSelectedBy(model, service);
+  const idle = templates.filter((t) => (t.owner as Workload).spec?.replicas === 0);
+  if (idle.length > 0) {
+    const owners = idle.map((t) => `${(t.owner.kind ?? '').toLowerCase()}/${t.owner.metadata?.name ?? ''}`);
+    return {
+      ...base, messageId: 'scaledToZero', cause: 'scaled-to-zero',
+      data: { ...base.data, owners: owners.join(', '), owner: owners[0] ?? '' },
+      evidence: owners.map((o) => `${o}: spec.replicas 0`),
+    };
+  }
+  const misses = nearestBySelector(selector, model.list('Pod', namespace), (pod: Pod) => pod.metadata?.labels);
+  return mismatch(model, service, misses.map((m) => ({ ...m, name: podName(m.item) })), 'pods', endpoints.known ? ['endpoints: none'] : []);
+}
+
+function checkTemplates(model: ClusterModel, service: Service): Found | undefined {
+  if (templatesSelectedBy(model, service).length > 0) return undefined;
+  const namespace = service.metadata?.namespace ?? '';
+  const candidates = podTemplatesOf(model).filter((t) => t.namespace === namespace || t.namespace === '' || namespace === '');
+  const misses = nearestBySelector(service.spec?.selector ?? {}, candidates, (t) => t.template.metadata?.labels);
+  if (misses.length === 0) return undefined;
+  return mismatch(model, service, misses.map((m) => ({ ...m, name: `${(m.item.owner.kind ?? '').toLowerCase()}/${m.item.owner.metadata?.name ?? ''}` })), 'pod templates', []);
+}
+
+function mismatch(model: ClusterModel, service: Service, misses: readonly (NearMiss<unknown> & { name: string })[], things: string, extra: readonly string[]): Found {
+  const selector = service.spec?.selector ?? {};
+  const namespace = service.metadata?.namespace ?? '';
+  const thing = things === 'pods' ? 'pod' : 'pod template';
+  if (misses.length === 0) {
+    return {
+      subject: service, messageId: 'noPods', cause: 'no-pods',
+      data: { selector: formatLabels(selector), thing },
+      evidence: [...extra, `selector: ${formatLabels(selector)}`, `no ${thing} in ${namespace || 'the set'} carries any of these labels`],
+      path: ['spec', 'selector'],
+    };
+  }
+  const { wanted, actual } = describeDifferences(misses);
+  const patch = model.source === 'manifests' ? undefined : selectorPatch(service, misses);
+  const firstKey = misses[0]?.differences[0]?.key;
+  return {
+    subject: service,
+    messageId: 'mismatch',
+    cause: 'selector-mismatch',
+    data: { wanted, actual, count: misses.length, things, common: commonLabels(selector, misses[0]), selector: formatLabels(selector) },
+    evidence: [
+      ...extra,
+      `selector: ${formatLabels(selector)}`,
+      ...misses.slice(0, 3).map((m) => `nearest ${thing} ${m.name}: ${m.differences.map((d) => `${d.key}=${d.actual ?? '(missing)'} where the selector wants ${d.wanted}`).join(', ')}`),
+    ],
+    ...(patch ? { fix: [patch] } : {}),
+    path: firstKey === undefined ? ['spec', 'selector'] : ['spec', 'selector', firstKey],
+  };
 }
 
 export default defineRule({
@@ -102,80 +178,6 @@ export default defineRule({
     for (const service of selectingServices(model)) {
       const detection = model.source === 'manifests' ? checkTemplates(model, service) : checkPods(model, service);
       if (detection) yield detection;
-    }
-
-    function checkPods(model: ClusterModel, service: Service) {
-      const namespace = service.metadata?.namespace ?? '';
-      const selector = service.spec?.selector ?? {};
-      const pods = model.podsOfService(service).filter((pod) => pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed');
-      const endpoints = model.endpointsOf(service);
-      const base = { subject: service, data: { selector: formatLabels(selector) } } as const;
-      if (pods.length > 0) {
-        if (pods.some((pod) => podHealth(pod).ready) || endpoints.ready.length > 0) return undefined;
-        const states = pods.map((pod) => `${podName(pod)} ${podHealth(pod).state}`);
-        return {
-          ...base,
-          messageId: 'notReady' as const,
-          cause: 'pods-not-ready' as const,
-          data: { ...base.data, count: pods.length, states: listNames(states) },
-          evidence: [
-            endpoints.known ? `endpoints: 0 ready, ${endpoints.notReady.length} not ready` : 'no Endpoints object captured',
-            ...states.map((s) => `pod ${s}`),
-          ],
-          causedBy: pods,
-        };
-      }
-      const templates = templatesSelectedBy(model, service);
-      const idle = templates.filter((t) => (t.owner as Workload).spec?.replicas === 0);
-      if (idle.length > 0) {
-        const owners = idle.map((t) => `${(t.owner.kind ?? '').toLowerCase()}/${t.owner.metadata?.name ?? ''}`);
-        return {
-          ...base, messageId: 'scaledToZero' as const, cause: 'scaled-to-zero' as const,
-          data: { ...base.data, owners: owners.join(', '), owner: owners[0] ?? '' },
-          evidence: owners.map((o) => `${o}: spec.replicas 0`),
-        };
-      }
-      const misses = nearestBySelector(selector, model.list('Pod', namespace), (pod: Pod) => pod.metadata?.labels);
-      return mismatch(service, misses.map((m) => ({ ...m, name: podName(m.item) })), 'pods', endpoints.known ? ['endpoints: none'] : []);
-    }
-
-    function checkTemplates(model: ClusterModel, service: Service) {
-      if (templatesSelectedBy(model, service).length > 0) return undefined;
-      const namespace = service.metadata?.namespace ?? '';
-      const candidates = model.podTemplates().filter((t) => t.namespace === namespace || t.namespace === '' || namespace === '');
-      const misses = nearestBySelector(service.spec?.selector ?? {}, candidates, (t) => t.template.metadata?.labels);
-      if (misses.length === 0) return undefined;
-      return mismatch(service, misses.map((m) => ({ ...m, name: `${(m.item.owner.kind ?? '').toLowerCase()}/${m.item.owner.metadata?.name ?? ''}` })), 'pod templates', []);
-    }
-
-    function mismatch(service: Service, misses: readonly (NearMiss<unknown> & { name: string })[], things: string, extra: readonly string[]) {
-      const selector = service.spec?.selector ?? {};
-      const namespace = service.metadata?.namespace ?? '';
-      const thing = things === 'pods' ? 'pod' : 'pod template';
-      if (misses.length === 0) {
-        return {
-          subject: service, messageId: 'noPods' as const, cause: 'no-pods' as const,
-          data: { selector: formatLabels(selector), thing },
-          evidence: [...extra, `selector: ${formatLabels(selector)}`, `no ${thing} in ${namespace || 'the set'} carries any of these labels`],
-          path: ['spec', 'selector'],
-        };
-      }
-      const { wanted, actual } = describeDifferences(misses);
-      const patch = model.source === 'manifests' ? undefined : selectorPatch(service, misses);
-      const firstKey = misses[0]?.differences[0]?.key;
-      return {
-        subject: service,
-        messageId: 'mismatch' as const,
-        cause: 'selector-mismatch' as const,
-        data: { wanted, actual, count: misses.length, things, common: commonLabels(selector, misses[0]), selector: formatLabels(selector) },
-        evidence: [
-          ...extra,
-          `selector: ${formatLabels(selector)}`,
-          ...misses.slice(0, 3).map((m) => `nearest ${thing} ${m.name}: ${m.differences.map((d) => `${d.key}=${d.actual ?? '(missing)'} where the selector wants ${d.wanted}`).join(', ')}`),
-        ],
-        ...(patch ? { fix: [patch] } : {}),
-        path: firstKey === undefined ? ['spec', 'selector'] : ['spec', 'selector', firstKey],
-      };
     }
   },
 });

@@ -1,5 +1,5 @@
 import type { ClusterModel, PodTemplateOwner } from '../../model/cluster-model.js';
-import type { Pod, Service } from '../../model/k8s.js';
+import type { Service } from '../../model/k8s.js';
 import { labelDifferences } from '../../model/labels.js';
 
 /** Services that route to pods: a non-empty selector, not ExternalName. */
@@ -12,11 +12,20 @@ function sameNamespace(a: string, b: string): boolean {
   return a === b || a === '' || b === '';
 }
 
+// podTemplates() walks every object; rules ask once per Service, so keep one list per model.
+const templateCache = new WeakMap<ClusterModel, readonly PodTemplateOwner[]>();
+
+export function podTemplatesOf(model: ClusterModel): readonly PodTemplateOwner[] {
+  let templates = templateCache.get(model);
+  if (!templates) templateCache.set(model, (templates = model.podTemplates()));
+  return templates;
+}
+
 /** Pod templates in the Service's namespace whose labels the selector picks. */
 export function templatesSelectedBy(model: ClusterModel, service: Service): PodTemplateOwner[] {
   const selector = service.spec?.selector ?? {};
   const namespace = service.metadata?.namespace ?? '';
-  return model.podTemplates().filter((t) => sameNamespace(t.namespace, namespace) && labelDifferences(selector, t.template.metadata?.labels).length === 0);
+  return podTemplatesOf(model).filter((t) => sameNamespace(t.namespace, namespace) && labelDifferences(selector, t.template.metadata?.labels).length === 0);
 }
 
 export interface NearMiss<T> {
@@ -47,6 +56,3 @@ export function nearestBySelector<T>(selector: Readonly<Record<string, string>>,
   return best;
 }
 
-export function podsInNamespace(model: ClusterModel, namespace: string): readonly Pod[] {
-  return model.list('Pod', namespace);
-}
