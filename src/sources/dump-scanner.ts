@@ -31,6 +31,7 @@ const quote = 0x22;
 const backslash = 0x5c;
 const newline = 0x0a;
 const itemsKey = Buffer.from('items');
+const utf8Bom = [0xef, 0xbb, 0xbf];
 
 /**
  * Finds the top-level units of a `kubectl` dump at the byte level, as the bytes stream in:
@@ -83,7 +84,6 @@ export class DumpScanner {
   push(chunk: Buffer): void {
     let i = 0;
     const length = chunk.length;
-    if (this.#base === 0 && length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3; // UTF-8 BOM
     this.#captureFrom = 0;
     this.#keyStart = 0;
     while (i < length) {
@@ -150,7 +150,7 @@ export class DumpScanner {
     const length = chunk.length;
     while (i < length) {
       const c = chunk[i] ?? 0;
-      if (c === 0x20 || c === 0x09 || c === 0x0d) {
+      if (c === 0x20 || c === 0x09 || c === 0x0d || (this.#base + i < 3 && c === utf8Bom[this.#base + i])) {
         i++;
       } else if (c === newline) {
         this.#newline(i);
