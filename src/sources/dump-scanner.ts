@@ -31,6 +31,9 @@ const quote = 0x22;
 const backslash = 0x5c;
 const newline = 0x0a;
 const itemsKey = Buffer.from('items');
+const utf8Bom = [0xef, 0xbb, 0xbf];
+/** `\n` + n spaces + `}`, by n. */
+const closingLines: Buffer[] = [];
 
 /**
  * Finds the top-level units of a `kubectl` dump at the byte level, as the bytes stream in:
@@ -83,7 +86,6 @@ export class DumpScanner {
   push(chunk: Buffer): void {
     let i = 0;
     const length = chunk.length;
-    if (this.#base === 0 && length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3; // UTF-8 BOM
     this.#captureFrom = 0;
     this.#keyStart = 0;
     while (i < length) {
@@ -150,7 +152,7 @@ export class DumpScanner {
     const length = chunk.length;
     while (i < length) {
       const c = chunk[i] ?? 0;
-      if (c === 0x20 || c === 0x09 || c === 0x0d) {
+      if (c === 0x20 || c === 0x09 || c === 0x0d || (this.#base + i < 3 && c === utf8Bom[this.#base + i])) {
         i++;
       } else if (c === newline) {
         this.#newline(i);
@@ -297,6 +299,8 @@ export class DumpScanner {
         this.#newline(i);
         i++;
       } else if (c === 0x7b) {
+        const end = this.#prettyItem(chunk, i);
+        if (end !== -1) return end;
         this.#startCapture(i);
         this.#depth++;
         this.#mode = Mode.Item;
@@ -318,6 +322,36 @@ export class DumpScanner {
       }
     }
     return i;
+  }
+
+  /**
+   * The fast path for pretty-printed lists (what kubectl prints): an item whose `{` is
+   * indented by n spaces ends at the first line holding n spaces and `}`, since a raw
+   * newline cannot occur inside a JSON string. That end is found natively; if the text up
+   * to it parses, it is the item (a JSON object parses only up to its matching brace).
+   * Otherwise, -1: the byte-level walk takes over.
+   */
+  #prettyItem(chunk: Buffer, i: number): number {
+    const lineStart = this.#lineStart - this.#base;
+    if (lineStart < 0) return -1;
+    for (let k = lineStart; k < i; k++) if (chunk[k] !== 0x20) return -1;
+    const indent = i - lineStart;
+    let closing = closingLines[indent];
+    if (!closing) closingLines[indent] = closing = Buffer.from(`\n${' '.repeat(indent)}}`);
+    const at = chunk.indexOf(closing, i + 1);
+    if (at === -1) return -1;
+    const end = at + closing.length;
+    let value: unknown;
+    try {
+      value = JSON.parse(chunk.toString('utf8', i, end));
+    } catch {
+      return -1;
+    }
+    const origin = this.#here(i);
+    for (let p = chunk.indexOf(newline, i); p !== -1 && p < end; p = chunk.indexOf(newline, p + 1)) this.#newline(p);
+    this.#itemCount++;
+    this.sink.item(value, origin);
+    return end;
   }
 
   /** Inside one list element: the hot loop. Only depth, strings and newlines matter. */

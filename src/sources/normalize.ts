@@ -47,7 +47,19 @@ export function normalizeObject(item: Record<string, unknown>, kind: string | un
     const annotations = meta.annotations as Record<string, unknown> | undefined;
     if (annotations && typeof annotations === 'object') delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
   }
+  if (item.kind === 'CustomResourceDefinition') dropSchemas(item.spec);
   return item;
+}
+
+/** A CRD's OpenAPI schemas are often hundreds of KB each and no rule reads them. */
+function dropSchemas(spec: unknown): void {
+  if (spec === null || typeof spec !== 'object') return;
+  const record = spec as Record<string, unknown>;
+  delete record.validation;
+  if (!Array.isArray(record.versions)) return;
+  for (const version of record.versions as unknown[]) {
+    if (version !== null && typeof version === 'object') delete (version as Record<string, unknown>).schema;
+  }
 }
 
 function describe(value: unknown): string {

@@ -58,7 +58,7 @@ export class Redactor {
       // Events quote what failed, sometimes with the credentials in it (a registry URL with a password).
       for (const field of ['message', 'note']) {
         const text = mutable[field];
-        if (typeof text === 'string') mutable[field] = redactText(text);
+        if (typeof text === 'string') mutable[field] = redactTokens(text);
       }
       return object;
     }
@@ -150,17 +150,32 @@ export function isSensitiveName(name: string): boolean {
   return sensitiveName.test(name) && !notSecretSuffix.test(name);
 }
 
+const keywordAssignment = /(\b(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|client[_-]?secret)["']?\s*[:=]\s*["']?)([^\s"',;&]{3,})/gi;
+
 const credentialPatterns: readonly [RegExp, string][] = [
   // scheme://user:password@host — keep the user and host, drop the password
   [/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi, '$1****$3'],
   [/(\bBearer\s+)[A-Za-z0-9\-._~+/]{8,}=*/g, '$1****'],
-  [/(\b(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|client[_-]?secret)["']?\s*[:=]\s*["']?)([^\s"',;&]{3,})/gi, '$1****'],
+  [keywordAssignment, '$1****'],
   [/\b(sk-[A-Za-z0-9_-]{16,})/g, 'sk-****'],
   [/\b(AKIA[0-9A-Z]{16})\b/g, 'AKIA****'],
   [/\b(gh[pousr]_[A-Za-z0-9]{20,})\b/g, 'gh*_****'],
   [/\b(xox[abpr]-[A-Za-z0-9-]{10,})\b/g, 'xox*-****'],
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, '<jwt ****>'],
 ];
+
+/**
+ * Credentials with an unmistakable shape only (passwords in URLs, bearer tokens, known key
+ * formats), not `key: value` guesses: for event messages, where "token: unexpected status"
+ * is the evidence, not a secret.
+ */
+export function redactTokens(text: string): string {
+  let result = text;
+  for (const [pattern, replacement] of credentialPatterns) {
+    if (pattern !== keywordAssignment) result = result.replace(pattern, replacement);
+  }
+  return result;
+}
 
 /** Removes known credential shapes from free text: log lines, env values, config values. */
 export function redactText(text: string): string {
