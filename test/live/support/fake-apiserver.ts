@@ -108,7 +108,7 @@ export class FakeApiServer {
   async stop(): Promise<void> {
     for (const watcher of this.#watchers) watcher.response.end();
     this.#server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server?.close(() => resolve()));
+    await new Promise<void>((resolve) => this.#server?.close(() => { resolve(); }));
   }
 
   /** A kubeconfig file pointing at this server (plain HTTP on loopback). */
@@ -157,30 +157,30 @@ export class FakeApiServer {
       return;
     }
     if (fault) {
-      status(response, fault.status, fault.reason, fault.message ?? `${fault.reason}`);
+      status(response, fault.status, fault.reason, fault.message ?? fault.reason);
       return;
     }
     if (request.method !== 'GET') {
       status(response, 405, 'MethodNotAllowed', `${request.method ?? ''} is not supported by this fake`);
       return;
     }
-    if (url.pathname === '/api') return json(response, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }] });
-    if (url.pathname === '/apis') return json(response, this.#groupList());
+    if (url.pathname === '/api') { json(response, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }] }); return; }
+    if (url.pathname === '/apis') { json(response, this.#groupList()); return; }
     const route = this.#route(url.pathname);
-    if (!route) return status(response, 404, 'NotFound', 'the server could not find the requested resource');
+    if (!route) { status(response, 404, 'NotFound', 'the server could not find the requested resource'); return; }
     if (route.type === 'discovery') {
-      return json(response, {
+      json(response, {
         kind: 'APIResourceList', apiVersion: 'v1', groupVersion: route.groupVersion,
         resources: this.#served.filter((r) => r.groupVersion === route.groupVersion).map((r) => ({
           name: r.resource, singularName: '', namespaced: r.namespaced, kind: r.kind,
           verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
         })),
-      });
+      }); return;
     }
     if (route.type === 'log') {
       const key = `${route.namespace}/${route.name}/${url.searchParams.get('container') ?? ''}${url.searchParams.get('previous') === 'true' ? '/previous' : ''}`;
       const text = this.#options.logs?.get(key);
-      if (text === undefined) return status(response, 400, 'BadRequest', `previous terminated container "${url.searchParams.get('container') ?? ''}" in pod "${route.name}" not found`);
+      if (text === undefined) { status(response, 400, 'BadRequest', `previous terminated container "${url.searchParams.get('container') ?? ''}" in pod "${route.name}" not found`); return; }
       const tail = Number(url.searchParams.get('tailLines') ?? '0');
       const lines = text.split('\n');
       response.writeHead(200, { 'Content-Type': 'text/plain' });
@@ -190,8 +190,8 @@ export class FakeApiServer {
     const matching = this.#objects.filter((o) => o.kind === route.resource.kind && (route.namespace === undefined || namespaceOf(o) === route.namespace));
     if (route.type === 'get') {
       const found = matching.find((o) => (o.metadata as { name?: string }).name === route.name);
-      if (!found) return status(response, 404, 'NotFound', `${route.resource.resource} "${route.name}" not found`);
-      return json(response, found);
+      if (!found) { status(response, 404, 'NotFound', `${route.resource.resource} "${route.name}" not found`); return; }
+      json(response, found); return;
     }
     const selected = matching.filter((o) => matchesSelectors(o, url.searchParams));
     if (url.searchParams.get('watch') === 'true') {
@@ -211,7 +211,7 @@ export class FakeApiServer {
       apiVersion: route.resource.groupVersion,
       metadata: { resourceVersion: String(this.#resourceVersion), ...(next ? { continue: next, remainingItemCount: selected.length - offset - limit } : {}) },
       // Items of a list carry no kind/apiVersion on the wire.
-      items: page.map(({ kind: _kind, apiVersion: _apiVersion, ...rest }) => rest),
+      items: page.map(withoutTypeMeta),
     });
   }
 
@@ -274,6 +274,13 @@ function matchesSelectors(object: Record<string, unknown>, query: URLSearchParam
     }
   }
   return true;
+}
+
+function withoutTypeMeta(object: Record<string, unknown>): Record<string, unknown> {
+  const copy = { ...object };
+  delete copy.kind;
+  delete copy.apiVersion;
+  return copy;
 }
 
 function sameName(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
