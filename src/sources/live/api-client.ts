@@ -149,12 +149,13 @@ export class ApiClient {
     const base = await this.#baseOptions();
     const transport = url.protocol === 'http:' ? http : https;
     const { headers: baseHeaders, ...connection } = base;
-    const headers = baseHeaders && !Array.isArray(baseHeaders) ? baseHeaders : {};
+    const headers: http.OutgoingHttpHeaders = { Accept: accept, 'User-Agent': 'kubetriage' };
+    if (baseHeaders && !Array.isArray(baseHeaders)) Object.assign(headers, baseHeaders);
     return new Promise((resolve, reject) => {
       const request = transport.request(url, {
         ...connection,
         method: 'GET',
-        headers: { ...headers, Accept: accept, 'User-Agent': 'kubetriage' },
+        headers,
         ...(signal ? { signal } : {}),
       });
       if (timeoutMs > 0) {
