@@ -25,7 +25,9 @@ try {
     const page = await browser.newPage({ viewport: { width: 1100, height: 800 }, deviceScaleFactor: 1, colorScheme: 'light' });
     await page.goto(pathToFileURL(report).href);
     await page.waitForSelector('html[data-ready="true"]');
-    await page.screenshot({ path: output, fullPage: true });
+    // The top of the report (header, filters, the first chains) keeps the README readable.
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.screenshot({ path: output, fullPage: true, clip: { x: 0, y: 0, width: 1100, height: Math.min(height, 1800) } });
   } finally {
     await browser.close();
   }

@@ -16,6 +16,7 @@ export interface JsonReport {
     readonly id: string;
     readonly rule: string;
     readonly severity: Severity;
+    readonly title: string;
     readonly object: { readonly kind: string; readonly namespace?: string; readonly name: string };
     readonly message: string;
     readonly evidence: readonly string[];
