@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, join, normalize, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import type { KubeObject } from '../model/k8s.js';
-import { parseManifestText } from './manifests-yaml.js';
+import { parseManifestText, parseYamlDocuments } from './manifests-yaml.js';
 import type { ParsedManifest } from './manifests-yaml.js';
 
 export const kustomizationFileNames = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -50,8 +50,7 @@ export interface RenderedKustomization {
  * findings point at the file a person edits rather than at the rendered stream.
  */
 export async function renderKustomization(dir: string, file: string, render: Renderer): Promise<RenderedKustomization> {
-  const kustomization = parseManifestText(await readFile(file, 'utf8'), file);
-  const own = asKustomization(kustomization, file, dir);
+  const own = asKustomization(parseYamlDocuments(await readFile(file, 'utf8'), file), file, dir);
   let rendered: string | undefined;
   try {
     rendered = await render(dir);
@@ -70,10 +69,10 @@ export async function renderKustomization(dir: string, file: string, render: Ren
   return { kustomization: own, objects };
 }
 
-function asKustomization(parsed: ParsedManifest[], file: string, dir: string): ParsedManifest {
-  const first = parsed[0];
-  if (!first) throw new InputError({ file }, 'expected a kustomization, found an empty file');
-  const object = first.object as Record<string, unknown>;
+function asKustomization(documents: { value: unknown; origin: ParsedManifest['origin'] }[], file: string, dir: string): ParsedManifest {
+  const first = documents[0];
+  if (!first || typeof first.value !== 'object' || Array.isArray(first.value)) throw new InputError({ file }, 'expected a kustomization (a mapping with resources, labels, …)');
+  const object = first.value as Record<string, unknown>;
   object.kind = 'Kustomization';
   object.apiVersion ??= 'kustomize.config.k8s.io/v1beta1';
   const metadata = (object.metadata ?? {}) as Record<string, unknown>;
@@ -81,7 +80,7 @@ function asKustomization(parsed: ParsedManifest[], file: string, dir: string): P
   // A kustomization has no namespace of its own; its `namespace:` field is for its resources.
   delete metadata.namespace;
   object.metadata = metadata;
-  return first;
+  return { object: object, origin: first.origin };
 }
 
 /** Objects of every resource file a kustomization (and its bases) lists. */
@@ -89,8 +88,8 @@ async function collectResourceObjects(dir: string, seen: Set<string>): Promise<P
   const file = kustomizationFile(dir);
   if (!file || seen.has(normalize(dir))) return [];
   seen.add(normalize(dir));
-  const [document] = parseManifestText(await readFile(file, 'utf8'), file);
-  const spec = (document?.object ?? {}) as { resources?: unknown; bases?: unknown; components?: unknown };
+  const [document] = parseYamlDocuments(await readFile(file, 'utf8'), file);
+  const spec = (document?.value ?? {}) as { resources?: unknown; bases?: unknown; components?: unknown };
   const entries = [spec.resources, spec.bases, spec.components].flatMap((list): unknown[] => (Array.isArray(list) ? (list as unknown[]) : [])).filter((e): e is string => typeof e === 'string');
   const objects: ParsedManifest[] = [];
   for (const entry of entries) {

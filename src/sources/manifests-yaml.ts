@@ -24,11 +24,26 @@ export interface ParsedManifest {
  * object, the document it came from, so fields can be located later.
  */
 export function parseManifestText(text: string, file: string): ParsedManifest[] {
+  const parsed: ParsedManifest[] = [];
+  for (const { value, origin } of parseYamlDocuments(text, file)) {
+    const at = origin.lines.linePos((origin.document.contents)?.range?.[0] ?? 0);
+    const objects = objectsFromDocument(value, { file, line: at.line, column: at.col });
+    const isList = !Array.isArray(value) && objects.length > 0 && objects[0] !== value;
+    objects.forEach((object, index) => {
+      const prefix: FieldPath = Array.isArray(value) ? [index] : isList ? ['items', index] : [];
+      parsed.push({ object, origin: { ...origin, prefix } });
+    });
+  }
+  return parsed;
+}
+
+/** Every non-empty document of a YAML stream as plain data, with where it was written; YAML errors name file:line:column. */
+export function parseYamlDocuments(text: string, file: string): { value: unknown; origin: ObjectOrigin }[] {
   const lines = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
-  const parsed: ParsedManifest[] = [];
   // parseAllDocuments returns an EmptyStream (not an array) for a stream without documents.
-  if (!Array.isArray(documents)) return parsed;
+  if (!Array.isArray(documents)) return [];
+  const result: { value: unknown; origin: ObjectOrigin }[] = [];
   for (const document of documents) {
     const error = document.errors[0];
     if (error) {
@@ -37,16 +52,9 @@ export function parseManifestText(text: string, file: string): ParsedManifest[] 
     }
     const value: unknown = document.toJS({ maxAliasCount: 1000 });
     if (value === null || value === undefined) continue;
-    const start = document.contents?.range[0] ?? 0;
-    const at = lines.linePos(start);
-    const objects = objectsFromDocument(value, { file, line: at.line, column: at.col });
-    const isList = !Array.isArray(value) && objects.length > 0 && objects[0] !== value;
-    objects.forEach((object, index) => {
-      const prefix: FieldPath = Array.isArray(value) ? [index] : isList ? ['items', index] : [];
-      parsed.push({ object, origin: { file, document, lines, prefix } });
-    });
+    result.push({ value, origin: { file, document, lines, prefix: [] } });
   }
-  return parsed;
+  return result;
 }
 
 /**

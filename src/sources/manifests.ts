@@ -1,4 +1,5 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFileSync, readdirSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
 import { InputError } from '../errors.js';
 import type { KubeObject } from '../model/k8s.js';
@@ -63,13 +64,14 @@ async function readFolder(dir: string, parsed: ParsedManifest[], render: Rendere
     notes.push(`rendered ${dir} with kustomize (${rendered.objects.length} objects)`);
     return;
   }
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  // Synchronous reads: thousands of small files are read several times faster than with one await each.
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (!skippedFolders.has(entry.name) && !entry.name.startsWith('.')) await readFolder(path, parsed, render, notes);
     } else if (entry.isFile() && manifestExtension.test(entry.name) && !isNonManifest(entry.name)) {
-      const text = await readFile(path, 'utf8');
+      const text = readFileSync(path, 'utf8');
       if (!looksLikeKubernetes(text)) {
         notes.push(`skipped ${path}: no apiVersion/kind, not a Kubernetes manifest`);
         continue;

@@ -2,7 +2,7 @@ import { defineRule } from '../../engine/define-rule.js';
 import type { ClusterModel, PodTemplateOwner } from '../../model/cluster-model.js';
 import type { KubeObject, LabelSelector, Service } from '../../model/k8s.js';
 import { selectorMatches } from '../../model/labels.js';
-import { namespaceFlag, ownerName } from '../support/template-containers.js';
+import { namespaceFlag, ownerName, templateIndex, templatesSelectedBy } from '../support/template-containers.js';
 
 type Cause = 'deny-all' | 'ingress-controller-blocked' | 'port-not-allowed';
 
@@ -66,7 +66,7 @@ function targetPorts(service: Service, template: PodTemplateOwner): { number?: n
 function routedByIngress(model: ClusterModel, service: Service): boolean {
   const namespace = service.metadata?.namespace ?? '';
   const name = service.metadata?.name;
-  return model.list('Ingress', namespace).some((ingress) =>
+  return (templateIndex(model).ingressesByNamespace.get(namespace) ?? []).some((ingress) =>
     ingress.spec?.defaultBackend?.service?.name === name ||
     (ingress.spec?.rules ?? []).some((r) => (r.http?.paths ?? []).some((p) => p.backend?.service?.name === name)));
 }
@@ -117,7 +117,7 @@ export default defineRule<'blocked', Cause>({
       const selector = service.spec?.selector;
       if (!selector || Object.keys(selector).length === 0) continue;
       const namespace = service.metadata?.namespace ?? '';
-      const templates = model.podTemplates().filter((t) => t.namespace === namespace && selectorMatches({ matchLabels: selector }, t.template.metadata?.labels));
+      const templates = templatesSelectedBy(model, { matchLabels: selector }, namespace);
       for (const template of templates) {
         const selecting = policies.filter((p) => (p.metadata?.namespace ?? '') === namespace && selectorMatches(p.spec?.podSelector ?? {}, template.template.metadata?.labels));
         if (selecting.length === 0) continue;

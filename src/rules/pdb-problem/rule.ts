@@ -1,8 +1,8 @@
 import { defineRule } from '../../engine/define-rule.js';
 import type { ClusterModel, PodTemplateOwner } from '../../model/cluster-model.js';
 import type { KubeObject, LabelSelector } from '../../model/k8s.js';
-import { isEmptySelector, selectorMatches } from '../../model/labels.js';
-import { desiredReplicas, namespaceFlag, ownerName } from '../support/template-containers.js';
+import { isEmptySelector } from '../../model/labels.js';
+import { desiredReplicas, namespaceFlag, ownerName, templateIndex, templatesSelectedBy } from '../support/template-containers.js';
 
 type Cause = 'no-pdb' | 'blocks-all-disruptions' | 'selects-nothing';
 
@@ -15,7 +15,7 @@ function protectedTemplates(model: ClusterModel, pdb: PodDisruptionBudget): PodT
   const namespace = pdb.metadata?.namespace ?? '';
   const selector = pdb.spec?.selector;
   if (isEmptySelector(selector)) return [];
-  return model.podTemplates().filter((t) => t.namespace === namespace && selectorMatches(selector ?? {}, t.template.metadata?.labels));
+  return templatesSelectedBy(model, selector, namespace);
 }
 
 function isZero(value: number | string | undefined): boolean {
@@ -78,7 +78,7 @@ export default defineRule<'noPdb' | 'blocks' | 'nothing', Cause>({
       const pods = model.podsSelectedBy(selector, pdb.metadata?.namespace ?? '');
       if (templates.length === 0 && pods.length === 0 && !isEmptySelector(selector)) {
         // On a cluster the workload may live elsewhere; only a set with workloads in this namespace can tell.
-        if (model.podTemplates().some((t) => t.namespace === (pdb.metadata?.namespace ?? ''))) {
+        if (templateIndex(model).templatesByNamespace.has(pdb.metadata?.namespace ?? '')) {
           yield { subject: pdb, path: ['spec', 'selector'], messageId: 'nothing', cause: 'selects-nothing', data, evidence: [`spec.selector: ${data.selector}`] };
         }
         continue;
@@ -101,7 +101,7 @@ export default defineRule<'noPdb' | 'blocks' | 'nothing', Cause>({
         evidence: [setting, ...templates.map((t) => `${ownerName(t.owner)}: replicas ${String(desiredReplicas(t.owner) ?? '?')}`)],
       };
     }
-    for (const template of model.podTemplates()) {
+    for (const template of templateIndex(model).templates) {
       const replicas = desiredReplicas(template.owner);
       if (replicas === undefined || replicas < 2 || covered.has(template.owner)) continue;
       if (template.owner.kind === 'ReplicaSet' && template.owner.metadata?.ownerReferences?.length) continue;

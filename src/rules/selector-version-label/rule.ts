@@ -1,6 +1,6 @@
 import { defineRule } from '../../engine/define-rule.js';
 import type { KubeObject, LabelSelector, Workload } from '../../model/k8s.js';
-import { namespaceFlag } from '../support/template-containers.js';
+import { namespaceFlag, templateIndex } from '../support/template-containers.js';
 
 type Cause = 'service-selector' | 'workload-selector' | 'kustomize-common-labels';
 
@@ -87,7 +87,7 @@ export default defineRule<'service' | 'workload' | 'commonLabels', Cause>({
         };
       }
     }
-    for (const template of model.podTemplates()) {
+    for (const template of templateIndex(model).templates) {
       const owner = template.owner;
       if (owner.kind === 'Pod' || owner.kind === 'Job' || owner.kind === 'CronJob') continue;
       // On a cluster, Deployments own their ReplicaSets' selectors (with pod-template-hash by design).

@@ -1,5 +1,5 @@
 import type { ClusterModel, PodTemplateOwner } from '../../model/cluster-model.js';
-import type { Container, KubeObject, LabelSelector, Service } from '../../model/k8s.js';
+import type { Container, Ingress, KubeObject, LabelSelector, Service } from '../../model/k8s.js';
 import { selectorMatches } from '../../model/labels.js';
 import type { FieldPath } from '../../model/source-location.js';
 
@@ -14,10 +14,49 @@ export interface TemplateContainer {
   readonly init: boolean;
 }
 
+interface TemplateIndex {
+  readonly templates: readonly PodTemplateOwner[];
+  readonly templatesByNamespace: ReadonlyMap<string, readonly PodTemplateOwner[]>;
+  readonly servicesByNamespace: ReadonlyMap<string, readonly Service[]>;
+  readonly ingressesByNamespace: ReadonlyMap<string, readonly Ingress[]>;
+}
+
+const indexes = new WeakMap<ClusterModel, TemplateIndex>();
+
+/**
+ * Pod templates, Services and Ingresses grouped by namespace, computed once per model and
+ * shared by the rules (a manifest tree of thousands of files must not be scanned per object).
+ */
+export function templateIndex(model: ClusterModel): TemplateIndex {
+  let index = indexes.get(model);
+  if (!index) {
+    const templates = model.podTemplates();
+    index = {
+      templates,
+      templatesByNamespace: groupBy(templates, (t) => t.namespace),
+      servicesByNamespace: groupBy(model.list('Service'), (s) => s.metadata?.namespace ?? ''),
+      ingressesByNamespace: groupBy(model.list('Ingress'), (i) => i.metadata?.namespace ?? ''),
+    };
+    indexes.set(model, index);
+  }
+  return index;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
 /** Every (init) container of every pod template the model holds — works on cluster state and manifests alike. */
 export function templateContainers(model: ClusterModel, options: { readonly init?: boolean } = {}): TemplateContainer[] {
   const result: TemplateContainer[] = [];
-  for (const template of model.podTemplates()) {
+  for (const template of templateIndex(model).templates) {
     const spec = template.template.spec;
     const groups = [['containers', spec?.containers, false], ...(options.init ? [['initContainers', spec?.initContainers, true] as const] : [])] as const;
     for (const [group, containers, init] of groups) {
@@ -40,7 +79,7 @@ export function templateContainers(model: ClusterModel, options: { readonly init
 /** Services of the template's namespace whose selector picks the template's pod labels. */
 export function servicesSelectingTemplate(model: ClusterModel, template: PodTemplateOwner): Service[] {
   const labels = template.template.metadata?.labels;
-  return model.list('Service', template.namespace).filter((service) => {
+  return (templateIndex(model).servicesByNamespace.get(template.namespace) ?? []).filter((service) => {
     const selector = service.spec?.selector;
     return selector !== undefined && Object.keys(selector).length > 0 && selectorMatches({ matchLabels: selector }, labels);
   });
@@ -48,7 +87,7 @@ export function servicesSelectingTemplate(model: ClusterModel, template: PodTemp
 
 /** Templates of a namespace whose pod labels satisfy a label selector (an empty selector selects all). */
 export function templatesSelectedBy(model: ClusterModel, selector: LabelSelector | undefined, namespace: string): PodTemplateOwner[] {
-  return model.podTemplates().filter((t) => t.namespace === namespace && selectorMatches(selector ?? {}, t.template.metadata?.labels));
+  return (templateIndex(model).templatesByNamespace.get(namespace) ?? []).filter((t) => selectorMatches(selector ?? {}, t.template.metadata?.labels));
 }
 
 /** Replicas a workload asks for (1 when unset, as the API server defaults it). */
