@@ -153,6 +153,9 @@ export default defineRule({
     const hits = [...templateHits(model), ...model.list('ServiceAccount').flatMap((sa) => annotationHits(sa, sa.metadata?.annotations, ['metadata'], 'metadata.')),
       ...[...model.list('Service'), ...model.list('Ingress')].flatMap((o) => annotationHits(o, o.metadata?.annotations, ['metadata'], 'metadata.')),
       ...configMapHits(model)];
+    // A ConfigMap nothing reads cannot break anything yet: a warning, not critical.
+    const readConfigMaps = new Set(model.podTemplates().flatMap((t) => model.configReferences(t.template.spec)
+      .filter((r) => r.kind === 'ConfigMap').map((r) => `${t.namespace}/${r.name}`)));
     const groups = new Map<string, Hit[]>();
     for (const hit of hits) {
       const id = `${hit.subject.kind ?? ''}/${hit.subject.metadata?.namespace ?? ''}/${hit.subject.metadata?.name ?? ''}/${hit.cause}`;
@@ -168,6 +171,7 @@ export default defineRule({
         cause: first.cause,
         key: first.cause,
         path: first.path,
+        ...(first.cause === 'config-map' && !readConfigMaps.has(`${first.subject.metadata?.namespace ?? ''}/${first.subject.metadata?.name ?? ''}`) ? { severity: 'warning' as const } : {}),
         data: {
           count: group.length,
           first: first.placeholder.text,
