@@ -12,6 +12,8 @@ const browserVar = /^(?:VITE_|NEXT_PUBLIC_|REACT_APP_|NUXT_PUBLIC_|PUBLIC_|GATSB
 const endpointVar = /(?:_URL|_URI|_ENDPOINT|_BASE|_ORIGIN)$|^(?:PUBLIC_URL|BASE_URL|APP_URL|API_URL|SITE_URL|ORIGIN)$/;
 /** Names that are server-to-server by nature: an http:// there never reaches a browser. */
 const serverSideVar = /(?:DATABASE|DB|REDIS|QUEUE|AMQP|RABBIT|KAFKA|NATS|MONGO|POSTGRES|MYSQL|ELASTIC|OTEL|OTLP|JAEGER|ZIPKIN|PROMETHEUS|LOKI|SENTRY_DSN|WEBHOOK|INTERNAL|HEALTH|METRICS|VAULT)/;
+/** URLs an app puts into pages, redirects and cookies. */
+const publicUrlVar = /^(?:PUBLIC_URL|BASE_URL|APP_URL|SITE_URL|ORIGIN|FRONTEND_URL|NEXTAUTH_URL|BETTER_AUTH_URL|AUTH_URL)$|_PUBLIC_URL$/;
 const objectStorageVar = /(?:S3|OSS|MINIO|STORAGE|BUCKET|BLOB|R2|SPACES|CDN|ASSET|UPLOAD|MEDIA)/;
 
 export default defineRule({
@@ -55,7 +57,9 @@ export default defineRule({
     },
   },
   *detect(model) {
-    const tlsHosts = new Set(publicHosts(model).filter((h) => h.tls).map((h) => h.host));
+    const hosts = publicHosts(model);
+    const tlsHosts = new Set(hosts.filter((h) => h.tls).map((h) => h.host));
+    const publicHostNames = new Set(hosts.map((h) => h.host));
     const seen = new Set<string>();
     for (const env of environments(model)) {
       const served = publicHostsOf(model, env.owner, env.template.template.metadata?.labels).filter((h) => h.tls);
@@ -71,7 +75,9 @@ export default defineRule({
         // In-cluster hosts are server-to-server traffic: plain http there is normal.
         if (clusterHost(model, endpoint.host, env.namespace) || /\.svc(\.|$)/.test(endpoint.host)) continue;
         let cause: Cause;
-        if (endpoint.scheme === 'http') cause = 'http-url';
+        const browserFacing = browser || publicUrlVar.test(variable.name) || objectStorageVar.test(variable.name) || publicHostNames.has(endpoint.host);
+        // A server-to-server call over http to an outside host is not mixed content; leave it alone.
+        if (endpoint.scheme === 'http' && browserFacing) cause = 'http-url';
         else if (endpoint.scheme === undefined && (browser || objectStorageVar.test(variable.name) || /_ENDPOINT$/.test(variable.name))) cause = 'scheme-less';
         else continue;
         const id = `${objectKey(env.owner)}/${variable.name}`;

@@ -36,7 +36,7 @@ testRule(rule, fixtures, {
   invalid: [
     { name: 'the worker reads its own Secret while api and scheduler agree (one from a Secret, one literal)', fixture: 'different-secrets.json', findings: [differs] },
     { name: 'the same manifests before deploy', fixture: 'different-secrets.json', source: 'manifests', findings: [differs] },
-    { name: 'one shared Secret holding a 20-character development default', fixture: 'short-secret.json', findings: [short('api'), short('worker')] },
+    { name: 'one shared Secret holding a 20-character development default', fixture: 'short-secret.json', findings: [{ ...short('api') }, short('worker')] },
   ],
 });
 

@@ -47,8 +47,17 @@ function usesByName(model: ClusterModel): Map<string, Use[]> {
   return uses;
 }
 
-function describeUse(use: Use): string {
-  return `${kubectlName(refOf(use.owner))} (container ${use.container}) gets it from ${describeOrigin(use.origin)}: ${use.value.length} characters, fingerprint ${use.value.fingerprint.slice(0, 8)}`;
+/**
+ * Fingerprints are keyed per run, so evidence names values by letter instead (A for the
+ * reference value, then B, C … in order of the workloads): stable across runs, never the value.
+ */
+function describeUse(use: Use, label?: string): string {
+  return `${kubectlName(refOf(use.owner))} (container ${use.container}) gets it from ${describeOrigin(use.origin)}: ${use.value.length} characters${label ? `, value ${label}` : ''}`;
+}
+
+function valueLabels(groups: readonly Use[][], reference: readonly Use[] | undefined): Map<string, string> {
+  const ordered = [...(reference ? [reference] : []), ...groups.filter((g) => g !== reference)];
+  return new Map(ordered.map((group, index) => [group[0]?.value.fingerprint ?? '', String.fromCharCode(65 + Math.min(index, 25))]));
 }
 
 /** The value the others should match: the most used one, then the one the public service uses, then the longest. */
@@ -121,7 +130,7 @@ export default defineRule({
         title: 'Workloads use different values',
         rootCause: '{{kubectlName}} reads {{envName}} from {{origin}}, {{reference}} from {{referenceOrigin}}; the fingerprints differ, so tokens signed by one are rejected by the other.',
         fix: [
-          { description: 'Then remove the now unused copy, if nothing else reads it', command: 'kubectl -n {{namespace}} get deploy,statefulset,cronjob -o yaml | grep -n {{secret}}' },
+          { description: 'Once every workload reads the shared key, find what still reads the old copy, and delete it when nothing does', command: 'kubectl -n {{namespace}} get deploy,statefulset,cronjob -o yaml | grep -n {{secret}}' },
         ],
       },
       'too-short': {
@@ -141,6 +150,8 @@ export default defineRule({
       const reference = groups.length > 1 ? referenceGroup(groups) : undefined;
       const referenceUse = reference?.[0];
       const agreeing = new Set(reference ?? []);
+      const labels = valueLabels(groups, reference);
+      const describe = (u: Use): string => describeUse(u, labels.get(u.value.fingerprint));
       for (const use of uses) {
         const own = secretCommandSource(use.origin);
         const common = { envName, origin: describeOrigin(use.origin), secret: own.secret, key: own.key, length: use.value.length, minimum: minimumLength };
@@ -160,7 +171,7 @@ export default defineRule({
               referenceKey: ref.key,
               envPath: use.path.join('/'),
             },
-            evidence: [describeUse(use), ...uses.filter((u) => u !== use).map(describeUse), ...logEvidence(model, use.owner, tokenRejected), ...logEvidence(model, referenceUse.owner, tokenRejected)],
+            evidence: [describe(use), ...uses.filter((u) => u !== use).map(describe), ...logEvidence(model, use.owner, tokenRejected), ...logEvidence(model, referenceUse.owner, tokenRejected)],
             fix: [pointAtReference(use, referenceUse, envName)],
           };
         }

@@ -31,7 +31,9 @@ const markerWhole = /^(?:TODO|FIXME|TBD|XXX+)$/i;
 export function findPlaceholder(value: string, options: PlaceholderOptions = {}): Placeholder | undefined {
   const text = value.trim();
   if (text === '') return undefined;
-  const helmMatch = helm.exec(text) ?? (options.freeText ? null : mustache.exec(text));
+  // Free text with template control flow is a template by design (Istio's injector, Grafana, Alertmanager).
+  const isTemplate = options.freeText === true && /\{\{-?\s*(?:end|else|range|if|with|define)\b/.test(text);
+  const helmMatch = isTemplate ? null : helm.exec(text) ?? (options.freeText ? null : mustache.exec(text));
   if (helmMatch) return { text: helmMatch[0], kind: 'helm' };
   if (!options.freeText) {
     const shell = shellBraced.exec(text) ?? shellBare.exec(text);

@@ -29,6 +29,7 @@ const unrendered = [
   {
     object: 'ConfigMap/shop/api-config',
     cause: 'config-map',
+    severity: 'critical' as const,
     message: ['<CHANGE_ME> in data["OSS_ENDPOINT"]'],
     commands: ['kubectl -n shop edit configmap api-config'],
   },

@@ -90,7 +90,7 @@ export default defineRule({
   id: 'unresolved-placeholder',
   meta: {
     title: 'Placeholder left in configuration',
-    description: 'Template or placeholder text such as ${VAR}, {{ .Values.x }}, <CHANGE_ME> or REPLACE_ME left in env values, annotations, ConfigMaps or image names.',
+    description: 'Template or placeholder text such as ${VAR}, an unrendered Helm expression, <CHANGE_ME> or REPLACE_ME left in env values, annotations, ConfigMaps or image names.',
     category: 'config',
     severity: 'critical',
     sources: ['cluster', 'manifests'],
@@ -99,7 +99,7 @@ export default defineRule({
     placeholder: '{{kubectlName}} has {{count}} unresolved placeholder(s): {{first}} in {{field}}',
   },
   runbook: {
-    symptoms: 'The application receives the literal text `${VAR}` or `{{ .Values.x }}`: logins to cloud identity fail with "application not found", URLs do not resolve, images cannot be pulled (InvalidImageName), an ExternalSecret never syncs.',
+    symptoms: 'The application receives the literal text `${VAR}`, `<CHANGE_ME>` or an unrendered Helm expression (`.Values.x` in double braces): logins to cloud identity fail with "application not found", URLs do not resolve, images cannot be pulled (InvalidImageName), an ExternalSecret never syncs.',
     rootCause: 'A deploy step that should have substituted values (envsubst, Helm, kustomize replacements, a CI variable) did not run or ran without the variable, so the placeholder was applied as it is.',
     diagnosis: [
       { description: 'Show the object as the cluster has it', command: 'kubectl -n {{namespace}} get {{kubectlName}} -o yaml' },
@@ -153,6 +153,9 @@ export default defineRule({
     const hits = [...templateHits(model), ...model.list('ServiceAccount').flatMap((sa) => annotationHits(sa, sa.metadata?.annotations, ['metadata'], 'metadata.')),
       ...[...model.list('Service'), ...model.list('Ingress')].flatMap((o) => annotationHits(o, o.metadata?.annotations, ['metadata'], 'metadata.')),
       ...configMapHits(model)];
+    // A ConfigMap nothing reads cannot break anything yet: a warning, not critical.
+    const readConfigMaps = new Set(model.podTemplates().flatMap((t) => model.configReferences(t.template.spec)
+      .filter((r) => r.kind === 'ConfigMap').map((r) => `${t.namespace}/${r.name}`)));
     const groups = new Map<string, Hit[]>();
     for (const hit of hits) {
       const id = `${hit.subject.kind ?? ''}/${hit.subject.metadata?.namespace ?? ''}/${hit.subject.metadata?.name ?? ''}/${hit.cause}`;
@@ -168,6 +171,7 @@ export default defineRule({
         cause: first.cause,
         key: first.cause,
         path: first.path,
+        ...(first.cause === 'config-map' && !readConfigMaps.has(`${first.subject.metadata?.namespace ?? ''}/${first.subject.metadata?.name ?? ''}`) ? { severity: 'warning' as const } : {}),
         data: {
           count: group.length,
           first: first.placeholder.text,
