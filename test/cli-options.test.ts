@@ -1,4 +1,7 @@
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../src/cli/io.js';
+import { main } from '../src/cli/main.js';
 import { parseNodeAllocatable, parseNodeCost, ruleOptions } from '../src/cli/options.js';
 import { UsageError } from '../src/errors.js';
 
@@ -40,5 +43,33 @@ describe('rule options', () => {
   });
   it('names a --repo that is not a directory', () => {
     expect(() => ruleOptions({ repo: '/nonexistent/kubetriage-repo' })).toThrow('/nonexistent/kubetriage-repo: expected a directory');
+  });
+});
+
+function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  const io: CliIo = { stdout, stderr, stdin: new PassThrough(), env: { NO_COLOR: '1' }, cwd: process.cwd(), now: () => new Date('2026-11-23T09:30:00Z') };
+  return main(argv, io).then((code) => ({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+}
+
+describe('scan with rule options', () => {
+  it('hands --node-cost to the rules', async () => {
+    const { code, stdout } = await run(['scan', '--demo', '--format', 'json', '--node-cost', '70']);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as { findings: { rule: string; message: string }[] };
+    const copies = result.findings.filter((f) => f.rule === 'duplicate-workload');
+    expect(copies.length).toBeGreaterThan(0);
+    for (const copy of copies) expect(copy.message).toContain('70/month');
+  });
+  it('exits 2 with the reason on a bad value', async () => {
+    const { code, stderr } = await run(['scan', '--demo', '--node-allocatable', 'cpu=2']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('kubetriage: --node-allocatable "cpu=2": memory is missing');
+    expect(stderr).not.toContain('    at ');
   });
 });

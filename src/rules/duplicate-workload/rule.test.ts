@@ -6,7 +6,7 @@ const fixtures = fileURLToPath(new URL('fixtures', import.meta.url));
 
 testRule(rule, fixtures, {
   valid: [{
-    name: 'one shop, its worker on the api image with another command, and another team\'s postgres',
+    name: 'one shop, its worker on the api image with another command, another team\'s postgres, one portal per tenant',
     fixture: 'healthy.json',
     options: { nodeCost: 70 },
   }],

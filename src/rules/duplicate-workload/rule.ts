@@ -23,6 +23,8 @@ interface Deployed {
   readonly mainRepository: string;
   readonly tag: string | undefined;
   readonly commands: string;
+  /** Command, args and environment: two names with the same configuration are one application twice. */
+  readonly configuration: string;
   readonly pods: Pod[];
   readonly held: PodRequests;
   readonly ready: boolean;
@@ -51,6 +53,7 @@ function describe(model: ClusterModel, owner: PodTemplateOwner): Deployed | unde
     mainRepository: `${first.registry}/${first.repository}`,
     tag: first.tag,
     commands: JSON.stringify(containers.map((c) => [c.command ?? [], c.args ?? []])),
+    configuration: JSON.stringify(containers.map((c) => [c.command ?? [], c.args ?? [], c.env ?? [], c.envFrom ?? []])),
     pods,
     held,
     ready: (status?.readyReplicas ?? 0) > 0,
@@ -59,9 +62,12 @@ function describe(model: ClusterModel, owner: PodTemplateOwner): Deployed | unde
 
 function areCopies(a: Deployed, b: Deployed): boolean {
   if (a.repositories !== b.repositories) return false;
-  if (a.namespace === b.namespace) return a.name !== b.name && a.commands === b.commands;
+  // Same namespace: shards and workers differ in command or environment; a copy does not.
+  if (a.namespace === b.namespace) return a.name !== b.name && a.configuration === b.configuration;
   if (sameApplicationNamespaces(a.namespace, b.namespace)) return a.name === b.name || a.commands === b.commands;
-  return a.name === b.name && !publicImage(a.mainRepository);
+  // Unrelated namespaces may each run their own instance (tenants); a leftover is older or failing.
+  const leftover = a.tag !== b.tag || !a.ready || !b.ready;
+  return a.name === b.name && !publicImage(a.mainRepository) && leftover;
 }
 
 /** Sorts the original first: not named like another environment, newer version, serving, older. */

@@ -28,7 +28,7 @@ testRule(rule, fixtures, {
           'maxSurge 1, maxUnavailable 0',
           'aks-nodepool1-41633911-vmss000000: 3800Mi allocatable − 3300Mi requested = 500Mi free < 1Gi requested by the surge pod',
           'aks-nodepool1-41633911-vmss000001: 3800Mi allocatable − 3300Mi requested = 500Mi free < 1Gi requested by the surge pod',
-          'aks-nodepool1-41633911-vmss000002: not a candidate (cordoned (unschedulable))',
+          'aks-nodepool1-41633911-vmss000002: not a candidate, cordoned',
         ],
         commands: [
           'kubectl -n shop patch deployment/web -p \'{"spec":{"strategy":{"type":"RollingUpdate","rollingUpdate":{"maxSurge":0,"maxUnavailable":1}}}}\'',

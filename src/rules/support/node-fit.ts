@@ -15,7 +15,7 @@ export interface PodRequests {
 export function nodeExclusion(node: Node, spec: PodSpec | undefined): string | undefined {
   const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
   if (ready && ready.status !== 'True') return 'NotReady';
-  if (node.spec?.unschedulable) return 'cordoned (unschedulable)';
+  if (node.spec?.unschedulable) return 'cordoned';
   for (const taint of node.spec?.taints ?? []) {
     if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
     const tolerated = (spec?.tolerations ?? []).some((t) =>
@@ -61,7 +61,7 @@ export function candidateNodes(model: ClusterModel, spec: PodSpec | undefined): 
   const excluded: string[] = [];
   for (const node of model.list('Node')) {
     const reason = nodeExclusion(node, spec);
-    if (reason) excluded.push(`${node.metadata?.name ?? ''}: not a candidate (${reason})`);
+    if (reason) excluded.push(`${node.metadata?.name ?? ''}: not a candidate, ${reason}`);
     else candidates.push(model.nodeAllocation(node));
   }
   return { candidates, excluded };
