@@ -43,6 +43,17 @@ testRule(rule, fixtures, {
       }],
     },
     {
+      name: 'the same API without a log: its DATABASE_URL points at the Service that is down',
+      fixture: 'database-down-no-log.json',
+      findings: [{
+        object: 'Deployment/shop/api',
+        cause: 'dependency-unreachable',
+        message: ['no log available; its configured dependency postgres:5432 is down'],
+        evidence: ['Service shop/postgres has 0 ready endpoints: postgres-0 Pending (Unschedulable)'],
+        commands: ['nc -zv -w 3 postgres 5432', 'kubectl -n shop describe pod postgres-0'],
+      }],
+    },
+    {
       name: 'an API whose settings read a variable the staging namespace does not set',
       fixture: 'missing-env.json',
       findings: [{

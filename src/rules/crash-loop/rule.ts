@@ -3,7 +3,7 @@ import type { FixStep } from '../../engine/types.js';
 import type { LogMatch } from '../../logs/index.js';
 import type { ClusterModel } from '../../model/cluster-model.js';
 import type { Pod } from '../../model/k8s.js';
-import { crashEvidence, dependencyReport, endpointText, resolveDependency } from '../support/dependencies.js';
+import { configuredDependencies, crashEvidence, dependencyReport, endpointText, resolveDependency } from '../support/dependencies.js';
 import type { Dependency } from '../support/dependencies.js';
 import { containerStatuses, eventEvidence, groupByWorkload, listNames, podEvents, podName, workloadName } from '../support/pods.js';
 import type { ContainerInPod } from '../support/pods.js';
@@ -75,8 +75,14 @@ function crashesOf(model: ClusterModel, pod: Pod, now: Date): Crash[] {
     if (isOomKill(model, pod, entry.status)) continue;
     if ((terminated?.exitCode === 137 || terminated?.exitCode === 143) && killedByLiveness(model, pod, container)) continue;
     const { log, match } = crashEvidence(model, pod, container);
-    const cause = classifyCrash(match, terminated?.exitCode);
-    const dependency = match?.host !== undefined ? resolveDependency(model, pod.metadata?.namespace ?? '', match.host, match.port) : undefined;
+    let cause = classifyCrash(match, terminated?.exitCode);
+    let dependency = match?.host !== undefined ? resolveDependency(model, pod.metadata?.namespace ?? '', match.host, match.port) : undefined;
+    if (log === undefined && !dependency) {
+      // No log to read: a configured in-cluster dependency that is down is the likely cause.
+      const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c) => c.name === container);
+      dependency = configuredDependencies(model, pod.metadata?.namespace ?? '', spec?.env)[0];
+      if (dependency && (cause === 'unknown' || cause === 'app-exception')) cause = 'dependency-unreachable';
+    }
     crashes.push({
       ...entry, container, backOff, cause,
       ...(log === undefined ? {} : { log }),
@@ -217,11 +223,14 @@ export default defineRule({
       const restarts = group.items.map((c) => c.status.restartCount ?? 0);
       const dependency = first.dependency ? dependencyReport(first.dependency, namespace) : undefined;
       const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c) => c.name === first.container);
-      const host = match?.host ?? '<host>';
-      const port = match?.port === undefined ? '<port>' : String(match.port);
+      const host = match?.host ?? first.dependency?.host ?? '<host>';
+      const port = (match?.port ?? first.dependency?.port) === undefined ? '<port>' : String(match?.port ?? first.dependency?.port);
+      const configured = !match && first.dependency ? first.dependency : undefined;
       const summary = match
         ? `${match.signature.title}${match.host === undefined ? '' : ` (${endpointText(match.host, match.port)})`}${match.detail === undefined ? '' : ` — ${match.detail}`}`
-        : first.log === undefined ? 'no log available' : 'no known error in the log';
+        : configured
+          ? `no log available; its configured dependency ${endpointText(configured.host, configured.port)} is down`
+          : first.log === undefined ? 'no log available' : 'no known error in the log';
       const events = [...new Map(group.items.flatMap((c) => podEvents(model, c.pod, c.container)).filter((e) => e.type === 'Warning').map((e) => [`${e.reason ?? ''}${e.message ?? ''}`, e])).values()];
       const fix: FixStep[] = [
         { description: 'Read the log of the crashed instance', command: `kubectl -n ${namespace} logs ${podName(pod)} -c ${first.container} --previous`, mutates: false },
@@ -249,7 +258,7 @@ export default defineRule({
           image: spec?.image ?? first.status.image ?? '<image>',
           host,
           port,
-          endpoint: match?.host === undefined ? 'a dependency' : endpointText(match.host, match.port),
+          endpoint: match?.host !== undefined ? endpointText(match.host, match.port) : first.dependency ? endpointText(first.dependency.host, first.dependency.port) : 'a dependency',
           detail: match?.detail ?? '<name>',
           logNote: first.log === undefined ? 'no log of the crashed container was available; read it with the command below.' : 'the log shows no known error signature; read its last lines below.',
         },

@@ -112,7 +112,7 @@ export default defineRule({
   meta: {
     title: 'Pod references something that does not exist',
     description: 'A pod template needs a Secret, ConfigMap, key, ServiceAccount or PersistentVolumeClaim that does not exist in its namespace (CreateContainerConfigError, FailedMount, FailedCreate).',
-    category: 'config',
+    category: 'pods',
     severity: 'critical',
     sources: ['cluster', 'manifests'],
   },

@@ -129,3 +129,24 @@ export function podStateSummary(pod: Pod): string {
   if (waiting.length) return `${phase}, ${waiting.join(', ')}`;
   return podIsReady(pod) ? phase : `${phase}, not Ready`;
 }
+
+/**
+ * In-cluster dependencies a container is configured to use, from its env values
+ * (`postgresql://user:****@postgres:5432/db`, `REDIS_HOST=cache`): the fallback when no log says
+ * which connection failed.
+ */
+export function configuredDependencies(model: ClusterModel, namespace: string, env: readonly { readonly name?: string; readonly value?: string }[] | undefined): Dependency[] {
+  const found: Dependency[] = [];
+  for (const variable of env ?? []) {
+    const value = variable.value ?? '';
+    const url = /^[a-z][a-z0-9+.-]*:\/\/(?:[^\s@/]*@)?([A-Za-z0-9.-]+)(?::(\d{1,5}))?/i.exec(value);
+    const hostOnly = /_(?:HOST|HOSTNAME|SERVER|ADDR)$/i.test(variable.name ?? '') ? /^([A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(value) : null;
+    const match = url ?? hostOnly;
+    const host = match?.[1];
+    if (!host) continue;
+    const port = match[2] === undefined ? undefined : Number(match[2]);
+    const dependency = resolveDependency(model, namespace, host, port);
+    if (dependency?.service && isDependencyDown(dependency) && !found.some((d) => d.service === dependency.service)) found.push(dependency);
+  }
+  return found;
+}
