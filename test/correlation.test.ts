@@ -1,13 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildChains } from '../src/engine/chains.js';
-import type { ChainNode } from '../src/engine/chains.js';
 import type { Finding } from '../src/engine/types.js';
 import { analyze } from '../src/scan.js';
 import { readFixture } from '../src/sources/fixture.js';
 import { Redactor } from '../src/sources/redact.js';
 
 // Whole-cluster fixtures run through every rule: the findings must link root cause first.
+// Other rules may add findings (and links) on the same objects, so the expected edges are
+// checked with toContain rather than as exact lists.
 
 const now = new Date('2026-11-20T12:00:00Z');
 
@@ -29,20 +30,18 @@ function find(findings: readonly Finding[], text: string): Finding {
 const causesOf = (findings: readonly Finding[], finding: Finding): string[] =>
   findings.filter((f) => finding.causedBy.includes(f.id)).map(label).sort();
 
-/** A chain as nested labels, for exact comparison. */
-function shape(node: ChainNode): unknown {
-  return node.effects.length ? { [label(node.finding)]: node.effects.map(shape) } : label(node.finding);
-}
+/** The findings reports lead with: those nothing else explains. */
+const rootLabels = (findings: readonly Finding[]): string[] => buildChains(findings).map((chain) => label(chain.finding));
 
 describe('correlation across rules', () => {
   it('a stuck rollout is caused by its new ReplicaSet\'s failing pods', () => {
     const findings = scan('stuck-rollout-image-pull.json');
     const stuck = find(findings, 'rollout-stuck Deployment/shop/worker');
     const pull = find(findings, 'image-pull-failed Deployment/shop/worker');
-    expect(causesOf(findings, stuck)).toEqual(['image-pull-failed Deployment/shop/worker']);
+    expect(causesOf(findings, stuck)).toContain('image-pull-failed Deployment/shop/worker');
     expect(pull.causedBy).toEqual([]);
-    const chain = buildChains(findings).find((c) => c.finding === pull);
-    expect(chain && shape(chain)).toEqual({ 'image-pull-failed Deployment/shop/worker': ['rollout-stuck Deployment/shop/worker'] });
+    expect(rootLabels(findings)).toContain('image-pull-failed Deployment/shop/worker');
+    expect(rootLabels(findings)).not.toContain('rollout-stuck Deployment/shop/worker');
   });
 
   it('a Service with no endpoints is caused by its pods\' failures, down to the node', () => {
@@ -52,19 +51,15 @@ describe('correlation across rules', () => {
     const pending = find(findings, 'pod-unschedulable StatefulSet/shop/postgres');
     const node = find(findings, 'node-problem Node//aks-nodepool1-41633911-vmss000002');
 
-    expect(causesOf(findings, apiService)).toEqual(['image-pull-failed Deployment/shop/api']);
-    expect(causesOf(findings, postgresService)).toEqual(['pod-unschedulable StatefulSet/shop/postgres']);
+    expect(causesOf(findings, apiService)).toContain('image-pull-failed Deployment/shop/api');
+    expect(causesOf(findings, postgresService)).toContain('pod-unschedulable StatefulSet/shop/postgres');
     // postgres fits nowhere: the only node with room is under disk pressure, and the other
     // is full with, among others, api's pod that cannot pull its image.
-    expect(causesOf(findings, pending)).toEqual(['image-pull-failed Deployment/shop/api', 'node-problem Node//aks-nodepool1-41633911-vmss000002']);
+    expect(causesOf(findings, pending)).toEqual(expect.arrayContaining(['image-pull-failed Deployment/shop/api', 'node-problem Node//aks-nodepool1-41633911-vmss000002']));
     expect(node.causedBy).toEqual([]);
     expect(pending.evidence.join('\n')).toContain('shop/api-');
-    const chain = buildChains(findings).find((c) => label(c.finding) === 'image-pull-failed Deployment/shop/api');
-    expect(chain && shape(chain)).toEqual({
-      'image-pull-failed Deployment/shop/api': [
-        { 'pod-unschedulable StatefulSet/shop/postgres': ['service-no-endpoints Service/shop/postgres'] },
-        'service-no-endpoints Service/shop/api',
-      ],
-    });
+    const roots = rootLabels(findings);
+    expect(roots).toEqual(expect.arrayContaining(['image-pull-failed Deployment/shop/api', 'node-problem Node//aks-nodepool1-41633911-vmss000002']));
+    for (const effect of [apiService, postgresService, pending]) expect(roots).not.toContain(label(effect));
   });
 });

@@ -1,6 +1,6 @@
 import type { ClusterModel, NodeAllocation } from '../../model/cluster-model.js';
 import { podRequests } from '../../model/cluster-model.js';
-import type { KubeObject, Pod, Service, Workload } from '../../model/k8s.js';
+import type { Container, KubeObject, Pod, Service, Workload } from '../../model/k8s.js';
 import { objectKey } from '../../model/object-ref.js';
 import { podHealth } from '../support/pod-health.js';
 
@@ -38,16 +38,47 @@ function supersededRevision(model: ClusterModel, pod: Pod): number | undefined {
 
 const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job', 'ReplicaSet']);
 
-/** The same application in another namespace: a workload of the same kind and name, or running the same image repository. */
-function copyOf(model: ClusterModel, workload: KubeObject): KubeObject | undefined {
-  if (!workloadKinds.has(workload.kind ?? '')) return undefined;
-  const namespace = workload.metadata?.namespace ?? '';
-  const repositories = new Set(((workload as Workload).spec?.template?.spec?.containers ?? []).map((c) => (c.image ?? '').replace(/[:@].*$/, '')));
-  return model.list(workload.kind ?? '').find((other) => {
-    if ((other.metadata?.namespace ?? '') === namespace) return false;
-    if (other.metadata?.name === workload.metadata?.name) return true;
-    return ((other as Workload).spec?.template?.spec?.containers ?? []).some((c) => repositories.has((c.image ?? '').replace(/[:@].*$/, '')));
-  });
+const repositoryOf = (image: string | undefined): string => (image ?? '').replace(/[:@].*$/, '');
+
+/**
+ * Workloads by kind+name and by kind+image repository, to find the same application in
+ * another namespace without scanning every workload for every pod.
+ */
+export class WorkloadCopies {
+  readonly #byName = new Map<string, KubeObject[]>();
+  readonly #byRepository = new Map<string, KubeObject[]>();
+
+  constructor(model: ClusterModel) {
+    for (const kind of workloadKinds) {
+      for (const workload of model.list(kind)) {
+        add(this.#byName, `${kind}/${workload.metadata?.name ?? ''}`, workload);
+        for (const repository of new Set(templateContainers(workload).map((c) => repositoryOf(c.image)))) {
+          add(this.#byRepository, `${kind}/${repository}`, workload);
+        }
+      }
+    }
+  }
+
+  /** The same application in another namespace: same kind and name, or same kind running the same image repository. */
+  copyOf(workload: KubeObject): KubeObject | undefined {
+    const kind = workload.kind ?? '';
+    if (!workloadKinds.has(kind)) return undefined;
+    const namespace = workload.metadata?.namespace ?? '';
+    const elsewhere = (candidates: readonly KubeObject[] | undefined): KubeObject | undefined =>
+      candidates?.find((other) => (other.metadata?.namespace ?? '') !== namespace);
+    return elsewhere(this.#byName.get(`${kind}/${workload.metadata?.name ?? ''}`))
+      ?? templateContainers(workload).map((c) => elsewhere(this.#byRepository.get(`${kind}/${repositoryOf(c.image)}`))).find((w) => w !== undefined);
+  }
+}
+
+function templateContainers(workload: KubeObject): readonly Container[] {
+  return (workload as Workload).spec?.template?.spec?.containers ?? [];
+}
+
+function add(map: Map<string, KubeObject[]>, key: string, value: KubeObject): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /**
@@ -84,7 +115,7 @@ function dependsOn(model: ClusterModel, pod: Pod, services: readonly Service[]):
  * other than the pending pod's. Crashing pods that use the pending pod's Service (they
  * likely crash because of it) are named but not blamed: that would turn the chain around.
  */
-export function holdersOn(model: ClusterModel, allocation: NodeAllocation, resource: Resource, pending: Pod): Holder[] {
+export function holdersOn(model: ClusterModel, copies: WorkloadCopies, allocation: NodeAllocation, resource: Resource, pending: Pod): Holder[] {
   const pendingWorkload = model.rootOwner(pending);
   const pendingServices = model.servicesSelecting(pending);
   const holders: Holder[] = [];
@@ -94,7 +125,7 @@ export function holdersOn(model: ClusterModel, allocation: NodeAllocation, resou
     const workload = model.rootOwner(pod);
     const health = podHealth(pod);
     const oldRevision = supersededRevision(model, pod);
-    const copy = copyOf(model, workload);
+    const copy = copies.copyOf(workload);
     let reason: HoldReason = 'running';
     let note = health.state;
     if (health.failing && crashes(pod) && dependsOn(model, pod, pendingServices)) {

@@ -1,6 +1,6 @@
 import { defineRule } from '../../engine/define-rule.js';
 import type { FixStep } from '../../engine/types.js';
-import type { ClusterModel } from '../../model/cluster-model.js';
+import type { ClusterModel, NodeAllocation } from '../../model/cluster-model.js';
 import { podRequests } from '../../model/cluster-model.js';
 import type { KubeEvent, KubeObject, Node, PersistentVolumeClaim, Pod } from '../../model/k8s.js';
 import { objectKey } from '../../model/object-ref.js';
@@ -8,7 +8,7 @@ import { formatCpu, formatMemory } from '../../model/quantity.js';
 import { eventEvidence, groupByWorkload, listNames, podName, workloadName } from '../support/pods.js';
 import type { ConstraintKind, SchedulingConstraint, SchedulingFailure } from './constraints.js';
 import { parseSchedulingMessage, primaryConstraint } from './constraints.js';
-import { holdersOn, releasableHolders } from './holders.js';
+import { WorkloadCopies, holdersOn, releasableHolders } from './holders.js';
 import type { Holder, Resource } from './holders.js';
 
 interface Unschedulable {
@@ -31,6 +31,9 @@ function unschedulable(model: ClusterModel, pod: Pod): Unschedulable | undefined
   return { pod, message, ...(event ? { event } : {}), failure, primary };
 }
 
+/** Nodes shown (and searched for reservations to release) per resource, closest to fitting first. */
+const maxNodesShown = 5;
+
 const format = (resource: Resource, amount: number): string => (resource === 'cpu' ? formatCpu(amount) : formatMemory(amount));
 
 function holderLine(holder: Holder, resource: Resource): string {
@@ -44,7 +47,7 @@ interface ResourceAnalysis {
 }
 
 /** Per node: allocatable vs requested vs what the pod needs, and who holds the reservations. */
-function analyzeResources(model: ClusterModel, pod: Pod, constraints: readonly SchedulingConstraint[], taintedNodes: ReadonlySet<string>): ResourceAnalysis {
+function analyzeResources(model: ClusterModel, copies: WorkloadCopies, allocationOf: (node: Node) => NodeAllocation, pod: Pod, constraints: readonly SchedulingConstraint[], taintedNodes: ReadonlySet<string>): ResourceAnalysis {
   const needs = podRequests(pod.spec?.containers, pod.spec?.initContainers);
   const resources = constraints.flatMap((c): Resource[] => (c.resource === 'cpu' || c.resource === 'memory' ? [c.resource] : []));
   const evidence: string[] = [];
@@ -52,13 +55,16 @@ function analyzeResources(model: ClusterModel, pod: Pod, constraints: readonly S
   const releasable: Holder[] = [];
   for (const resource of [...new Set(resources)]) {
     evidence.push(`the pod requests ${format(resource, needs[resource])} ${resource}`);
-    for (const node of model.list('Node')) {
-      const nodeName = node.metadata?.name ?? '';
-      if (taintedNodes.has(nodeName) || node.spec?.unschedulable) continue;
-      const allocation = model.nodeAllocation(node);
-      if (allocation.free[resource] >= needs[resource]) continue;
+    // The nodes closest to fitting the pod are where releasing a reservation helps.
+    const full = model.list('Node')
+      .filter((node) => !taintedNodes.has(node.metadata?.name ?? '') && node.spec?.unschedulable !== true)
+      .map(allocationOf)
+      .filter((allocation) => allocation.free[resource] < needs[resource])
+      .sort((a, b) => b.free[resource] - a.free[resource]);
+    for (const allocation of full.slice(0, maxNodesShown)) {
+      const nodeName = allocation.node.metadata?.name ?? '';
       evidence.push(`node ${nodeName}: ${resource} allocatable ${format(resource, allocation.allocatable[resource])}, requested ${format(resource, allocation.requested[resource])} by ${allocation.pods.length} pods, free ${format(resource, Math.max(0, allocation.free[resource]))} < ${format(resource, needs[resource])} needed`);
-      const holders = holdersOn(model, allocation, resource, pod);
+      const holders = holdersOn(model, copies, allocation, resource, pod);
       const named = holders.filter((h) => h.reason !== 'running').slice(0, 4);
       const biggest = holders.filter((h) => h.reason === 'running').slice(0, Math.max(0, 3 - named.length));
       if (named.length + biggest.length > 0) {
@@ -69,6 +75,7 @@ function analyzeResources(model: ClusterModel, pod: Pod, constraints: readonly S
         causes.set(objectKey(holder.workload), holder.workload);
       }
     }
+    if (full.length > maxNodesShown) evidence.push(`… and ${full.length - maxNodesShown} more node(s) with less ${resource} free`);
   }
   const fix: FixStep[] = [];
   const byWorkload = new Map(releasable.map((h) => [objectKey(h.workload), h]));
@@ -117,9 +124,9 @@ function pvcEvidence(claims: readonly { name: string; claim?: PersistentVolumeCl
     : `claim ${name} does not exist in ${namespace}`));
 }
 
-function podCountEvidence(model: ClusterModel): string[] {
+function podCountEvidence(model: ClusterModel, allocationOf: (node: Node) => NodeAllocation): string[] {
   return model.list('Node').map((node) => {
-    const allocation = model.nodeAllocation(node);
+    const allocation = allocationOf(node);
     return `node ${node.metadata?.name ?? ''}: ${allocation.requested.pods}/${allocation.allocatable.pods} pods`;
   });
 }
@@ -208,6 +215,14 @@ export default defineRule({
       const found = unschedulable(model, pod);
       return found ? [found] : [];
     });
+    // Several pending pods look at the same nodes: add up each node's requests once.
+    const allocations = new Map<Node, NodeAllocation>();
+    const allocationOf = (node: Node): NodeAllocation => {
+      let allocation = allocations.get(node);
+      if (!allocation) allocations.set(node, (allocation = model.nodeAllocation(node)));
+      return allocation;
+    };
+    const copies = new WorkloadCopies(model);
     for (const group of groupByWorkload(model, pending, (u) => u.primary.kind)) {
       const first = group.items[0];
       if (!first) continue;
@@ -220,7 +235,7 @@ export default defineRule({
       const fix: FixStep[] = [];
 
       if (constraints.some((c) => c.kind === 'insufficient-resources')) {
-        const analysis = analyzeResources(model, pod, constraints, taintedNames);
+        const analysis = analyzeResources(model, copies, allocationOf, pod, constraints, taintedNames);
         evidence.push(...analysis.evidence);
         causedBy.push(...analysis.causes);
         fix.push(...analysis.fix);
@@ -239,7 +254,7 @@ export default defineRule({
         evidence.push(...pvcEvidence(claims, pod.metadata?.namespace ?? ''));
         causedBy.push(...claims.flatMap((c) => (c.claim ? [c.claim] : [])));
       }
-      if (constraints.some((c) => c.kind === 'too-many-pods')) evidence.push(...podCountEvidence(model));
+      if (constraints.some((c) => c.kind === 'too-many-pods')) evidence.push(...podCountEvidence(model, allocationOf));
 
       const summary = constraints.map((c) => (c.kind === 'insufficient-resources' ? `${c.nodes} node(s) without enough ${c.resource ?? ''}` : c.kind === 'taint' ? `${c.nodes} node(s) tainted ${c.taint ?? ''}` : `${c.nodes} ${causeTitles[c.kind]}`)).join(', ');
       yield {
