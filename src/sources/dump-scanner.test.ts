@@ -72,6 +72,21 @@ describe('DumpScanner', () => {
     expect(scan(tricky, cuts)).toEqual(scan(tricky));
   });
 
+  it('takes pretty-printed items whole, and falls back when the indentation misleads', () => {
+    const text = '{"kind": "PodList", "items": [\n  {\n    "a": {\n  },\n    "b": 1\n  },\n  {\n    "c": "\\n  }"\n  }\n], "apiVersion": "v1"}\n{"kind": "Pod", "metadata": {"name": "after"}}';
+    const expected = [
+      { item: { a: {}, b: 1 } },
+      { item: { c: '\n  }' } },
+      { listEnd: { kind: 'PodList', items: [], apiVersion: 'v1' }, items: 2 },
+      { document: { kind: 'Pod', metadata: { name: 'after' } } },
+    ];
+    expect(scan(text).units).toEqual(expected);
+    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: text.length - 1 }), { maxLength: 10 }), (cuts) => {
+      expect(scan(text, cuts).units).toEqual(expected);
+    }), { numRuns: 200 });
+    expect(() => scan(`${text}\n  oops`)).toThrow('input.json:12:3: expected another JSON document');
+  });
+
   it('names line, column and byte of the first bad character inside an item', () => {
     expect(() => scan('{"kind": "PodList", "items": [\n  {"a": 1},\n  {"b": tru}\n]}')).toThrow("input.json:3:12: expected 'true', found '}' (byte 54)");
   });
