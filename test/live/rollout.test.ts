@@ -62,7 +62,7 @@ describe('kubetriage rollout', () => {
     const fake = server;
     setTimeout(() => {
       deployment.status = { observedGeneration: deployment.metadata.generation ?? 1, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas };
-      fake.update(deployment as unknown as Record<string, unknown>);
+      fake.update(deployment);
     }, 1500);
     const run = await runCli(['rollout', 'deploy/worker', '-n', 'shop', '--kubeconfig', server.kubeconfig(), '--stall-after', '20s', '--timeout', '30s']);
     expect(run.code).toBe(0);
