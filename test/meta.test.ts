@@ -20,7 +20,7 @@ function catalogueIds(): string[] | undefined {
   if (!existsSync(path)) return undefined;
   const text = readFileSync(path, 'utf8');
   const fromTables = [...text.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1] ?? '');
-  const fromKnowledge = [...text.matchAll(/\(`([a-z0-9-]+)`\)/g)].map((m) => m[1] ?? '');
+  const fromKnowledge = [...text.matchAll(/\(`([a-z][a-z0-9-]+)`\)/g)].map((m) => m[1] ?? '');
   return [...new Set([...fromTables, ...fromKnowledge])].sort();
 }
 

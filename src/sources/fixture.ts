@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { splitLogBlocks } from './log-blocks.js';
 import { objectsFromDocument } from './normalize.js';
+import { redactText } from './redact.js';
 import type { Redactor } from './redact.js';
 import type { SourceResult } from './source-result.js';
 
@@ -19,6 +20,6 @@ export function readFixture(path: string, redactor: Redactor): SourceResult {
   }
   const objects = objectsFromDocument(document, { file: path }).map((o) => redactor.redactObject(o));
   const logPath = path.replace(/\.json$/, '.log');
-  const logs = existsSync(logPath) ? splitLogBlocks(readFileSync(logPath, 'utf8')).logs : [];
+  const logs = existsSync(logPath) ? splitLogBlocks(readFileSync(logPath, 'utf8')).logs.map((log) => ({ ...log, text: redactText(log.text) })) : [];
   return { objects, logs, notes: [] };
 }
