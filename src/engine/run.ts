@@ -1,11 +1,10 @@
 import type { ClusterModel } from '../model/cluster-model.js';
 import { kubectlName, objectKey, refOf } from '../model/object-ref.js';
-import type { KubeObject } from '../model/k8s.js';
 import { correlate } from './correlate.js';
 import { fingerprint } from './fingerprint.js';
 import { fillTemplate } from './template.js';
 import { severities } from './types.js';
-import type { Detection, Finding, FixStep, Rule, RuleContext } from './types.js';
+import type { Cause, Detection, Finding, FixStep, Rule, RuleContext } from './types.js';
 
 export interface RunOutcome {
   readonly findings: Finding[];
@@ -19,7 +18,7 @@ export interface RunOutcome {
  */
 export function runRules(model: ClusterModel, rules: readonly Rule[], context: RuleContext): RunOutcome {
   const findings: Finding[] = [];
-  const causes = new Map<Finding, readonly KubeObject[]>();
+  const causes = new Map<Finding, readonly Cause[]>();
   const notes: string[] = [];
   for (const rule of rules) {
     if (!rule.meta.sources.includes(model.source)) continue;

@@ -83,9 +83,21 @@ export interface Detection<M extends string = string, C extends string = string>
   readonly severity?: Severity;
   /** Distinguishes several findings of one rule on one object (a container name, a key). */
   readonly key?: string;
-  /** Objects whose own findings explain this one (root cause first in the report). */
-  readonly causedBy?: readonly KubeObject[];
+  /**
+   * Objects whose own findings explain this one (root cause first in the report). A plain
+   * object stands for its most severe findings; `{ object, rules }` for its findings of
+   * those rules only (a copy blamed for a reservation: its duplicate-workload finding).
+   */
+  readonly causedBy?: readonly Cause[];
 }
+
+/** An object named as a cause, with the rules whose findings on it explain the effect. */
+export interface CauseRef {
+  readonly object: KubeObject;
+  readonly rules: readonly string[];
+}
+
+export type Cause = KubeObject | CauseRef;
 
 export interface RuleDefinition<M extends string = string, C extends string = string> {
   readonly id: string;

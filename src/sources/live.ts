@@ -123,7 +123,7 @@ async function fetchLogs(
   const wanted = containersNeedingLogs(pods);
   const requests = wanted.slice(0, limits.maxContainers);
   if (wanted.length > requests.length) {
-    notes.push(`logs fetched for ${requests.length} of ${wanted.length} crashed or failed containers (limit ${limits.maxContainers}); log-based causes are missing for the others`);
+    notes.push(`logs fetched for ${requests.length} of ${wanted.length} crashed, failed or unready containers (limit ${limits.maxContainers}); log-based causes are missing for the others`);
   }
   let fetched = 0;
   const denied: string[] = [];

@@ -10,7 +10,7 @@ import { severities } from '../../src/engine/types.js';
 import { renderHtml } from '../../src/report/html/render.js';
 import { toJsonReport } from '../../src/report/json.js';
 import type { JsonReport } from '../report/results.js';
-import { demoResult, hostile, runCli, syntheticResult, withHostileValues } from '../report/results.js';
+import { commandsInReportOrder, demoResult, hostile, runCli, syntheticResult, withHostileValues } from '../report/results.js';
 import { launchChromium, openReport } from './chromium.js';
 
 let browser: Browser;
@@ -168,7 +168,8 @@ describe('the demo HTML report in chromium', { timeout: 120_000 }, () => {
     const { page, context, consoleErrors } = await openReport(browser, url, { permissions: ['clipboard-read', 'clipboard-write'] });
     await page.waitForSelector('html[data-ready="true"]');
     await page.click('#expand');
-    const commands = json.findings.flatMap((f) => f.fix.flatMap((s) => (s.command === undefined ? [] : [s.command])));
+    // The buttons follow the chains (root causes first, effects beneath), not the result's order.
+    const commands = commandsInReportOrder(json.findings);
     const buttons = page.locator('button.copy');
     expect(await buttons.count()).toBe(commands.length);
     for (const index of [0, commands.length - 1]) {
@@ -198,7 +199,7 @@ describe('the demo HTML report in chromium', { timeout: 120_000 }, () => {
     const page = await context.newPage();
     await page.goto(url);
     await page.click('#expand');
-    const command = json.findings.flatMap((f) => f.fix.flatMap((s) => (s.command === undefined ? [] : [s.command])))[0];
+    const command = commandsInReportOrder(json.findings)[0];
     if (command !== undefined) {
       await page.locator('button.copy').first().click();
       await page.waitForFunction(() => document.querySelector('button.copy')?.textContent === 'Copied');

@@ -13,11 +13,14 @@ interface Expected {
   /** The text on the offending line (and, when needed, a line it comes after). */
   readonly at: string;
   readonly after?: string;
+  /** Rules of other branches that rightly fire on the same broken set too (asserted in cross-rule.test.ts). */
+  readonly also?: readonly string[];
 }
 
 // Each broken set yields exactly its finding, at the offending field; its fixed twin is clean.
 const cases: readonly Expected[] = [
-  { set: 'version-selector', rule: 'selector-version-label', object: 'Service/web', file: 'service.yaml', at: 'app.kubernetes.io/version' },
+  // The stale version in the selector matches no pod template of the set: the Service has no endpoints (critical).
+  { set: 'version-selector', rule: 'selector-version-label', object: 'Service/web', file: 'service.yaml', at: 'app.kubernetes.io/version', also: ['service-no-endpoints'] },
   { set: 'probe-port', rule: 'probe-misconfigured', object: 'Deployment/web', file: 'web.yaml', at: 'port: health' },
   { set: 'latest-tag', rule: 'mutable-image-tag', object: 'Deployment/web', file: 'web.yaml', at: 'imagePullPolicy: IfNotPresent' },
   { set: 'plaintext-secret', rule: 'plaintext-secret', object: 'Secret/api-db', file: 'secret.yaml', at: 'username: shop' },
@@ -27,12 +30,15 @@ describe('kubetriage lint on realistic manifest sets', () => {
   for (const c of cases) {
     it(`${c.set}: ${c.rule} at ${c.file}:${c.at}`, async () => {
       const report = await lintJson([set(`${c.set}/broken`)]);
+      expect(report.findings.map((f) => f.rule).sort()).toEqual([c.rule, ...(c.also ?? [])].sort());
       const mine = report.findings.filter((f) => f.rule === c.rule);
       expect(mine.map((f) => `${f.object.kind}/${f.object.name}`)).toEqual([c.object]);
       const file = join(set(`${c.set}/broken`), c.file);
       const line = lineOf(file, c.at, c.after);
       expect(mine[0]?.location).toEqual({ file, line, column: (readFileSync(join(root, file), 'utf8').split('\n')[line - 1] ?? '').search(/\S/) + 1 });
-      expect(report.code).toBe(0); // warnings do not fail lint by default (--fail-on critical)
+      // Warnings do not fail lint by default (--fail-on critical); a critical finding does.
+      expect(report.code).toBe(report.findings.some((f) => f.severity === 'critical') ? 1 : 0);
+      expect(mine[0]?.severity).toBe('warning');
     });
 
     it(`${c.set}: the fixed twin is clean`, async () => {
@@ -98,8 +104,13 @@ describe('Helm output through stdin', () => {
 
 describe('exit codes and input errors', () => {
   it('fails on critical findings by default, and on warnings with --fail-on warning', async () => {
-    expect((await kubetriage(['lint', set('version-selector/broken')])).code).toBe(0);
-    expect((await kubetriage(['lint', set('version-selector/broken'), '--fail-on', 'warning'])).code).toBe(1);
+    // version-selector/broken: a critical service-no-endpoints besides the selector-version-label warning.
+    expect((await kubetriage(['lint', set('version-selector/broken')])).code).toBe(1);
+    expect((await kubetriage(['lint', set('version-selector/broken'), '--fail-on', 'info'])).code).toBe(1);
+    // probe-port/broken: one warning only.
+    expect((await kubetriage(['lint', set('probe-port/broken')])).code).toBe(0);
+    expect((await kubetriage(['lint', set('probe-port/broken'), '--fail-on', 'warning'])).code).toBe(1);
+    expect((await kubetriage(['lint', set('probe-port/fixed'), '--fail-on', 'warning'])).code).toBe(0);
   });
 
   it('names file, line and column of broken YAML and exits 2', async () => {

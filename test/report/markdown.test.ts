@@ -6,7 +6,7 @@ import type { ChainNode } from '../../src/engine/chains.js';
 import type { ScanResult } from '../../src/engine/types.js';
 import { severities } from '../../src/engine/types.js';
 import { escapeMarkdown, escapeMarkdownBlock, fencedBlock, inlineCode, renderMarkdown } from '../../src/report/markdown.js';
-import { demoResult, hostile, runCli, syntheticResult, withHostileValues } from './results.js';
+import { commandsInReportOrder, demoResult, hostile, runCli, syntheticResult, withHostileValues } from './results.js';
 
 const walk = (tokens: readonly Token[], visit: (token: Token) => void): void => {
   for (const token of tokens) {
@@ -48,8 +48,9 @@ function expectStructure(result: ScanResult): Token[] {
     expect(list?.type).toBe('list');
     expect(listDepth(list as Tokens.List)).toBe(depth(chain));
   });
-  // Every command, exactly, in a fenced sh block.
-  const commands = result.findings.flatMap((f) => f.fix.flatMap((s) => (s.command === undefined ? [] : [s.command])));
+  // Every command, exactly, in a fenced sh block, in the order the chains show the findings.
+  const commands = commandsInReportOrder(result.findings);
+  expect(commands).toHaveLength(result.findings.flatMap((f) => f.fix.filter((s) => s.command !== undefined)).length);
   const blocks = ofType<Tokens.Code>(tokens, 'code');
   expect(blocks.map((b) => b.text)).toEqual(commands);
   for (const block of blocks) expect(block.lang).toBe('sh');
@@ -62,7 +63,8 @@ describe('the Markdown report', () => {
     const printed = await runCli(['scan', '--demo', '--format', 'markdown']);
     expect(printed).toBe(renderMarkdown(result));
     expectStructure(result);
-    for (const finding of result.findings) expect(printed).toContain(finding.message);
+    // Each message, escaped as Markdown (BETTER_AUTH_SECRET is written BETTER\_AUTH\_SECRET and renders as itself).
+    for (const finding of result.findings) expect(printed).toContain(escapeMarkdown(finding.message));
   });
 
   it('draws root-cause chains as nested lists, root first', () => {

@@ -1,6 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { demoPath, main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
+import type { ChainNode } from '../../src/engine/chains.js';
+import { buildChains } from '../../src/engine/chains.js';
 import type { Finding, ScanResult, Severity } from '../../src/engine/types.js';
 import { severities } from '../../src/engine/types.js';
 import { analyze, summarize } from '../../src/scan.js';
@@ -38,6 +40,22 @@ export async function runCli(args: readonly string[]): Promise<string> {
   const code = await main(args, io);
   if (code !== 0) throw new Error(`kubetriage ${args.join(' ')} exited ${code}: ${Buffer.concat(errors).toString()}`);
   return Buffer.concat(chunks).toString();
+}
+
+/**
+ * The findings in the order the HTML and Markdown reports show them: chain by chain (roots
+ * that explain more first), each root followed by its effects, depth first. This is not the
+ * result's own order once findings are correlated.
+ */
+export function inReportOrder<F extends { readonly id: string; readonly causedBy: readonly string[] }>(findings: readonly F[]): F[] {
+  const flatten = (node: ChainNode): string[] => [node.finding.id, ...node.effects.flatMap(flatten)];
+  const byId = new Map(findings.map((f) => [f.id, f]));
+  return buildChains(findings as unknown as Finding[]).flatMap(flatten).map((id) => byId.get(id) as F);
+}
+
+/** The commands of the findings' fix steps, in the order the HTML and Markdown reports show them. */
+export function commandsInReportOrder(findings: readonly { readonly id: string; readonly causedBy: readonly string[]; readonly fix: readonly { readonly command?: string }[] }[]): string[] {
+  return inReportOrder(findings).flatMap((f) => f.fix.flatMap((s) => (s.command === undefined ? [] : [s.command])));
 }
 
 /** The demo cluster's ScanResult, as `scan --demo` computes it. */

@@ -19,6 +19,17 @@ interface DeployedContainer {
   readonly tag: string;
 }
 
+/** Orders containers by namespace, kind, workload name and container name. */
+function byPlace(a: DeployedContainer, b: DeployedContainer): number {
+  const key = (c: DeployedContainer): string[] => [c.namespace, c.owner.kind ?? '', c.owner.metadata?.name ?? '', c.container];
+  const [ka, kb] = [key(a), key(b)];
+  for (let i = 0; i < ka.length; i++) {
+    const [x, y] = [ka[i] ?? '', kb[i] ?? ''];
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
 function deployedContainers(model: ClusterModel): DeployedContainer[] {
   return model.podTemplates().flatMap((owner) => {
     if (!deployedKinds.has(owner.owner.kind ?? '')) return [];
@@ -165,7 +176,9 @@ export default defineRule({
         yield {
           subject: item.owner, messageId: 'environment', cause: 'environment-drift', key: `environment:${item.container}`,
           data: { kindLower: (item.owner.kind ?? '').toLowerCase(), container: item.container, image: item.image, repository, tag: item.tag, newerTag: newer.tag, other: displayName(refOf(newer.owner)), expectedTag: newer.tag },
+          // By namespace, kind and name: the order objects were listed in (snapshot files, live API kinds) must not show.
           evidence: items.filter((other) => other === item || sameApplicationNamespaces(other.namespace, item.namespace))
+            .sort(byPlace)
             .map((other) => `${displayName(refOf(other.owner))} container ${other.container}: ${other.image}`),
         };
       }

@@ -14,6 +14,8 @@ export interface Holder {
   readonly workload: KubeObject;
   readonly amount: number;
   readonly reason: HoldReason;
+  /** A copy of an application in another namespace than the pending pod's (whatever its reason). */
+  readonly duplicate: boolean;
   /** `CrashLoopBackOff (2113 restarts)`, `old ReplicaSet of revision 5`, `copy of shop/postgres`. */
   readonly note: string;
 }
@@ -126,6 +128,7 @@ export function holdersOn(model: ClusterModel, copies: WorkloadCopies, allocatio
     const health = podHealth(pod);
     const oldRevision = supersededRevision(model, pod);
     const copy = copies.copyOf(workload);
+    const duplicate = copy !== undefined && objectKey(workload) !== objectKey(pendingWorkload) && (pod.metadata?.namespace ?? '') !== (pending.metadata?.namespace ?? '');
     let reason: HoldReason = 'running';
     let note = health.state;
     if (health.failing && crashes(pod) && dependsOn(model, pod, pendingServices)) {
@@ -136,27 +139,42 @@ export function holdersOn(model: ClusterModel, copies: WorkloadCopies, allocatio
     } else if (oldRevision !== undefined) {
       reason = 'superseded';
       note = `old ReplicaSet (revision ${oldRevision}), ${health.state}`;
-    } else if (copy && objectKey(workload) !== objectKey(pendingWorkload) && (pod.metadata?.namespace ?? '') !== (pending.metadata?.namespace ?? '')) {
+    } else if (copy && duplicate) {
       reason = 'duplicate';
       note = `copy of ${copy.metadata?.namespace ?? ''}/${copy.metadata?.name ?? ''}, ${health.state}`;
     }
-    holders.push({ pod, workload, amount, reason, note });
+    holders.push({ pod, workload, amount, reason, note, duplicate });
   }
   return holders.sort((a, b) => holdOrder.indexOf(a.reason) - holdOrder.indexOf(b.reason) || b.amount - a.amount);
 }
 
+/** The sum of the `count` largest amounts. */
+function largest(holders: readonly Holder[], count: number): number {
+  return holders.map((h) => h.amount).sort((a, b) => b - a).slice(0, count).reduce((a, b) => a + b, 0);
+}
+
 /**
- * The fewest failing or duplicate holders (largest first) whose reservations, released, would let the
- * pending pod fit on the node; empty when even all of them would not be enough.
+ * The fewest failing or duplicate holders whose reservations, released, would let the
+ * pending pod fit on the node; empty when even all of them would not be enough. Among
+ * choices of that size, failing holders (they serve nothing) come before running copies,
+ * larger before smaller.
  */
 export function releasableHolders(holders: readonly Holder[], free: number, needed: number): Holder[] {
-  const candidates = holders.filter((h) => h.reason === 'failing' || h.reason === 'duplicate').sort((a, b) => b.amount - a.amount);
+  const candidates = holders.filter((h) => h.reason === 'failing' || h.reason === 'duplicate')
+    .sort((a, b) => holdOrder.indexOf(a.reason) - holdOrder.indexOf(b.reason) || b.amount - a.amount);
+  let count = 0;
+  while (free + largest(candidates, count) < needed && count < candidates.length) count++;
+  if (free + largest(candidates, count) < needed) return [];
   const chosen: Holder[] = [];
   let room = free;
-  for (const holder of candidates) {
-    if (room >= needed) break;
-    chosen.push(holder);
-    room += holder.amount;
+  let remaining = candidates;
+  for (let slots = count; slots > 0; slots--) {
+    // The most preferred holder that still lets the other slots, filled with the largest, make room.
+    const pick = remaining.find((h) => room + h.amount + largest(remaining.filter((o) => o !== h), slots - 1) >= needed);
+    if (!pick) break;
+    chosen.push(pick);
+    room += pick.amount;
+    remaining = remaining.filter((h) => h !== pick);
   }
-  return room >= needed ? chosen : [];
+  return chosen;
 }

@@ -1,8 +1,9 @@
 import { defineRule } from '../../engine/define-rule.js';
-import type { FixStep } from '../../engine/types.js';
+import { causeObject } from '../../engine/correlate.js';
+import type { Cause, FixStep } from '../../engine/types.js';
 import type { ClusterModel, NodeAllocation } from '../../model/cluster-model.js';
 import { podRequests } from '../../model/cluster-model.js';
-import type { KubeEvent, KubeObject, Node, PersistentVolumeClaim, Pod } from '../../model/k8s.js';
+import type { KubeEvent, Node, PersistentVolumeClaim, Pod } from '../../model/k8s.js';
 import { objectKey } from '../../model/object-ref.js';
 import { formatCpu, formatMemory } from '../../model/quantity.js';
 import { eventEvidence, groupByWorkload, listNames, podName, workloadName } from '../support/pods.js';
@@ -42,7 +43,7 @@ function holderLine(holder: Holder, resource: Resource): string {
 
 interface ResourceAnalysis {
   readonly evidence: string[];
-  readonly causes: KubeObject[];
+  readonly causes: Cause[];
   readonly fix: FixStep[];
 }
 
@@ -51,7 +52,7 @@ function analyzeResources(model: ClusterModel, copies: WorkloadCopies, allocatio
   const needs = podRequests(pod.spec?.containers, pod.spec?.initContainers);
   const resources = constraints.flatMap((c): Resource[] => (c.resource === 'cpu' || c.resource === 'memory' ? [c.resource] : []));
   const evidence: string[] = [];
-  const causes = new Map<string, KubeObject>();
+  const causes = new Map<string, Cause>();
   const releasable: Holder[] = [];
   for (const resource of [...new Set(resources)]) {
     evidence.push(`the pod requests ${format(resource, needs[resource])} ${resource}`);
@@ -72,7 +73,9 @@ function analyzeResources(model: ClusterModel, copies: WorkloadCopies, allocatio
       }
       for (const holder of releasableHolders(holders, allocation.free[resource], needs[resource])) {
         releasable.push(holder);
-        causes.set(objectKey(holder.workload), holder.workload);
+        // A failing holder is blamed for its failure; a copy for being a copy (its duplicate-workload finding).
+        if (holder.reason === 'failing') causes.set(objectKey(holder.workload), holder.workload);
+        if (holder.duplicate) causes.set(`${objectKey(holder.workload)} duplicate`, { object: holder.workload, rules: ['duplicate-workload'] });
       }
     }
     if (full.length > maxNodesShown) evidence.push(`… and ${full.length - maxNodesShown} more node(s) with less ${resource} free`);
@@ -231,7 +234,7 @@ export default defineRule({
       const tainted = taintedNodesIn(model, constraints);
       const taintedNames = new Set(tainted.map((n) => n.metadata?.name ?? ''));
       const evidence: string[] = [first.event ? eventEvidence(first.event) : `condition PodScheduled=False: ${first.message}`];
-      const causedBy: KubeObject[] = [];
+      const causedBy: Cause[] = [];
       const fix: FixStep[] = [];
 
       if (constraints.some((c) => c.kind === 'insufficient-resources')) {
@@ -274,7 +277,7 @@ export default defineRule({
         },
         evidence,
         fix,
-        causedBy: causedBy.filter((object) => objectKey(object) !== objectKey(group.workload)),
+        causedBy: causedBy.filter((cause) => objectKey(causeObject(cause)) !== objectKey(group.workload)),
       };
     }
   },

@@ -13,7 +13,8 @@ export interface ClusterState {
 /**
  * The bundled demo cluster as raw API objects (secret data still base64, as the API sends
  * it) and its container logs, served as the previous instances' logs of the crash-looping
- * containers: what a live cluster in that state would answer.
+ * containers and as the current logs of the running ones: what a live cluster in that
+ * state would answer.
  */
 export function demoState(): ClusterState {
   const objects: Record<string, unknown>[] = [];
@@ -24,7 +25,11 @@ export function demoState(): ClusterState {
       if (statSync(path).isDirectory()) walk(path);
       else if (entry.endsWith('.json')) objects.push(...(objectsFromDocument(JSON.parse(readFileSync(path, 'utf8')), { file: path }) as Record<string, unknown>[]));
       else if (entry === 'logs.txt') {
-        for (const log of splitLogBlocks(readFileSync(path, 'utf8')).logs) logs.set(`${log.namespace}/${log.pod}/${log.container}/previous`, log.text);
+        for (const log of splitLogBlocks(readFileSync(path, 'utf8')).logs) {
+          logs.set(`${log.namespace}/${log.pod}/${log.container}/previous`, log.text);
+          // A running container (a catalog pod failing its readiness probe) answers its current log too.
+          logs.set(`${log.namespace}/${log.pod}/${log.container}`, log.text);
+        }
       }
     }
   };
