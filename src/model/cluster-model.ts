@@ -99,6 +99,7 @@ export class ClusterModel {
   /** namespace → `key=value` → pods carrying that label */
   readonly #podLabelIndex = new Map<string, Map<string, Pod[]>>();
   readonly #logs = new Map<string, string>();
+  readonly #allocations = new WeakMap<Node, NodeAllocation>();
   readonly #locate: Locator | undefined;
 
   constructor(input: ModelInput) {
@@ -306,6 +307,15 @@ export class ClusterModel {
 
   /** Allocatable vs requested on a node, counting pods that still hold their reservation. */
   nodeAllocation(node: Node): NodeAllocation {
+    // The model never changes after construction, so each node's sums are computed once.
+    const cached = this.#allocations.get(node);
+    if (cached) return cached;
+    const allocation = this.#computeAllocation(node);
+    this.#allocations.set(node, allocation);
+    return allocation;
+  }
+
+  #computeAllocation(node: Node): NodeAllocation {
     const allocatable = {
       cpu: parseQuantity(node.status?.allocatable?.cpu) ?? 0,
       memory: parseQuantity(node.status?.allocatable?.memory) ?? 0,
