@@ -13,7 +13,7 @@ import { apiClientFor, liveOptions, pageSizeOf, progressReporter } from './live-
 import type { LiveFlags } from './live-options.js';
 import { writeBundle } from './snapshot.js';
 import { parseDuration, parseRolloutTarget, rolloutCommand } from './rollout.js';
-import { bundleApiVersion, bundleKind } from '../sources/bundle-format.js';
+import { createBundleHeader } from '../sources/bundle-format.js';
 import { version } from '../version.js';
 import { loadConfig } from '../config/load.js';
 import { rules } from '../rules/index.js';
@@ -185,13 +185,8 @@ async function snapshotCommand(flags: LiveFlags & { output: string }, io: CliIo)
   } finally {
     progress.done();
   }
-  await writeBundle(flags.output, {
-    apiVersion: bundleApiVersion,
-    kind: bundleKind,
-    capturedAt: io.now().toISOString(),
-    source: { type: 'live', name: client.contextName, server: client.server, ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }) },
-    notes: state.notes,
-  }, state);
+  const source = `context ${client.contextName} (${client.server})${flags.namespace === undefined ? '' : `, namespace ${flags.namespace}`}`;
+  await writeBundle(flags.output, createBundleHeader(io.now(), source, state.notes), state);
   io.stderr.write(`wrote ${flags.output}: ${state.objects.length} objects, ${state.logs.length} container logs${state.notes.length > 0 ? `, ${state.notes.length} notes (partial: see the bundle header)` : ''}\n`);
   return 0;
 }

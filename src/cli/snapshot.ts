@@ -3,16 +3,9 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import type { ContainerLog } from '../model/cluster-model.js';
-import { bundleApiVersion, bundleKind } from '../sources/bundle-format.js';
+import { logBlockEnd, logBlockStart } from '../sources/bundle-format.js';
+import type { BundleHeader } from '../sources/bundle-format.js';
 import type { SourceResult } from '../sources/source-result.js';
-
-export interface BundleHeader {
-  readonly apiVersion: typeof bundleApiVersion;
-  readonly kind: typeof bundleKind;
-  readonly capturedAt: string;
-  readonly source: { readonly type: 'live'; readonly name: string; readonly server: string; readonly namespace?: string };
-  readonly notes: readonly string[];
-}
 
 /**
  * The bundle `kubetriage snapshot` writes, gzip-compressed: the header document, then one
@@ -39,7 +32,6 @@ export async function writeBundle(file: string, header: BundleHeader, state: Sou
 }
 
 function logBlock(log: ContainerLog): string {
-  const suffix = log.previous ? ' (previous)' : '';
   const text = log.text === '' ? '' : `${log.text}\n`;
-  return `==== START logs for container ${log.container} of pod ${log.namespace}/${log.pod}${suffix} ====\n${text}==== END logs for container ${log.container} of pod ${log.namespace}/${log.pod}${suffix} ====\n`;
+  return `${logBlockStart(log.namespace, log.pod, log.container, log.previous)}\n${text}${logBlockEnd(log.namespace, log.pod, log.container, log.previous)}\n`;
 }

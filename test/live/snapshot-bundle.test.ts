@@ -33,7 +33,7 @@ describe('kubetriage snapshot', () => {
       apiVersion: 'kubetriage.io/v1',
       kind: 'KubetriageSnapshot',
       capturedAt: '2026-11-23T09:30:00.000Z',
-      source: { type: 'live', name: 'fake', server: server?.url },
+      source: `context fake (${server?.url ?? ''})`,
       notes: [],
     });
     const body = rest.join('\n');
