@@ -91,10 +91,21 @@ export class ClusterModel {
   readonly objects: readonly KubeObject[];
 
   readonly #byKind = new Map<string, KubeObject[]>();
+  /** kind → namespace → objects */
+  readonly #byKindNamespace = new Map<string, Map<string, KubeObject[]>>();
   readonly #byKey = new Map<string, KubeObject>();
   readonly #byUid = new Map<string, KubeObject>();
-  readonly #children = new Map<string, KubeObject[]>();
+  /** Every object's owner, resolved once (null: none in the model). */
+  readonly #owners = new Map<KubeObject, KubeObject | null>();
+  readonly #children = new Map<KubeObject, KubeObject[]>();
   readonly #events = new Map<string, KubeEvent[]>();
+  readonly #sortedEvents = new Map<KubeObject, readonly KubeEvent[]>();
+  /** Services by namespace and by one `key=value` pair of their selector (any pair must match). */
+  #serviceIndex: Map<string, Map<string, Service[]>> | undefined;
+  readonly #servicesOfPod = new Map<KubeObject, readonly Service[]>();
+  /** EndpointSlices by `namespace/service`. */
+  #slicesByService: Map<string, KindMap['EndpointSlice'][]> | undefined;
+  #podTemplates: readonly PodTemplateOwner[] | undefined;
   readonly #podsByNode = new Map<string, Pod[]>();
   /** namespace → `key=value` → pods carrying that label */
   readonly #podLabelIndex = new Map<string, Map<string, Pod[]>>();
@@ -107,6 +118,7 @@ export class ClusterModel {
     this.objects = input.objects;
     this.#locate = input.locate;
     for (const object of input.objects) this.#index(object);
+    this.#indexEvents();
     for (const log of input.logs ?? []) {
       this.#logs.set(logKey(log.namespace, log.pod, log.container, log.previous), log.text);
     }
@@ -118,18 +130,15 @@ export class ClusterModel {
     let ofKind = this.#byKind.get(kind);
     if (!ofKind) this.#byKind.set(kind, (ofKind = []));
     ofKind.push(object);
+    let byNamespace = this.#byKindNamespace.get(kind);
+    if (!byNamespace) this.#byKindNamespace.set(kind, (byNamespace = new Map()));
+    pushTo(byNamespace, object.metadata?.namespace ?? '', object);
     this.#byKey.set(objectKey(object), object);
     const uid = object.metadata?.uid;
     if (uid) this.#byUid.set(uid, object);
 
     if (kind === 'Event') {
-      const event = object as KubeEvent;
-      const target = event.involvedObject ?? event.regarding;
-      if (target) {
-        const key = keyOf({ kind: target.kind, namespace: target.namespace ?? event.metadata?.namespace, name: target.name });
-        pushTo(this.#events, key, event);
-        if (target.uid) pushTo(this.#events, `uid:${target.uid}`, event);
-      }
+      // Indexed by the constructor, oldest first.
     } else if (kind === 'Pod') {
       const pod = object as Pod;
       const nodeName = pod.spec?.nodeName;
@@ -142,19 +151,46 @@ export class ClusterModel {
     }
   }
 
+  /** Events by the object they are about (by kind/namespace/name and by uid), oldest first. */
+  #indexEvents(): void {
+    const events = [...(this.#byKind.get('Event') ?? [])] as KubeEvent[];
+    const times = new Map<KubeEvent, string>();
+    for (const event of events) times.set(event, eventTime(event));
+    events.sort((a, b) => compareStrings(times.get(a) ?? '', times.get(b) ?? ''));
+    for (const event of events) {
+      const target = event.involvedObject ?? event.regarding;
+      if (!target) continue;
+      pushTo(this.#events, keyOf({ kind: target.kind, namespace: target.namespace ?? event.metadata?.namespace, name: target.name }), event);
+      if (target.uid) pushTo(this.#events, `uid:${target.uid}`, event);
+    }
+  }
+
   #indexOwnership(): void {
     for (const object of this.objects) {
-      const owner = this.ownerOf(object);
-      if (owner) pushTo(this.#children, objectKey(owner), object);
+      const owner = this.#resolveOwner(object);
+      this.#owners.set(object, owner ?? null);
+      if (owner) pushTo(this.#children, owner, object);
     }
+  }
+
+  #resolveOwner(object: KubeObject): KubeObject | undefined {
+    const refs = object.metadata?.ownerReferences;
+    if (!refs || refs.length === 0) return undefined;
+    const ref = refs.find((r) => r.controller) ?? refs[0];
+    if (!ref) return undefined;
+    if (ref.uid) {
+      const byUid = this.#byUid.get(ref.uid);
+      if (byUid) return byUid;
+    }
+    return this.#byKey.get(keyOf({ kind: ref.kind, namespace: object.metadata?.namespace, name: ref.name }));
   }
 
   /** Every object of a kind, optionally in one namespace. */
   list<K extends KnownKind>(kind: K, namespace?: string): readonly KindMap[K][];
   list(kind: string, namespace?: string): readonly KubeObject[];
   list(kind: string, namespace?: string): readonly KubeObject[] {
-    const all = this.#byKind.get(kind) ?? [];
-    return namespace === undefined ? all : all.filter((o) => (o.metadata?.namespace ?? '') === namespace);
+    if (namespace === undefined) return this.#byKind.get(kind) ?? [];
+    return this.#byKindNamespace.get(kind)?.get(namespace) ?? [];
   }
 
   get<K extends KnownKind>(kind: K, namespace: string | undefined, name: string): KindMap[K] | undefined;
@@ -179,14 +215,9 @@ export class ClusterModel {
 
   /** The controlling owner (or the first owner) of an object, when it is in the model. */
   ownerOf(object: KubeObject): KubeObject | undefined {
-    const refs = object.metadata?.ownerReferences ?? [];
-    const ref = refs.find((r) => r.controller) ?? refs[0];
-    if (!ref) return undefined;
-    if (ref.uid) {
-      const byUid = this.#byUid.get(ref.uid);
-      if (byUid) return byUid;
-    }
-    return this.#byKey.get(keyOf({ kind: ref.kind, namespace: object.metadata?.namespace, name: ref.name }));
+    const owner = this.#owners.get(object);
+    // Objects that are not in the model (a rule's own synthetic object) are resolved on the spot.
+    return owner === undefined ? this.#resolveOwner(object) : owner ?? undefined;
   }
 
   /** The top of the owner chain: Pod → ReplicaSet → Deployment gives the Deployment. */
@@ -202,8 +233,14 @@ export class ClusterModel {
 
   /** Objects directly owned by this one, optionally of one kind. */
   ownedBy(object: KubeObject, kind?: string): readonly KubeObject[] {
-    const children = this.#children.get(objectKey(object)) ?? [];
+    const children = this.#children.get(object) ?? this.#childrenByKey(object);
     return kind === undefined ? children : children.filter((c) => c.kind === kind);
+  }
+
+  /** Children of an equal object that is not itself in the model (looked up by key). */
+  #childrenByKey(object: KubeObject): readonly KubeObject[] {
+    const same = this.#byKey.get(objectKey(object));
+    return same && same !== object ? this.#children.get(same) ?? [] : [];
   }
 
   /** Pods a workload runs, through the owner graph (Deployment → ReplicaSet → Pod, CronJob → Job → Pod). */
@@ -242,20 +279,56 @@ export class ClusterModel {
 
   /** Services in the pod's namespace whose selector picks the pod. */
   servicesSelecting(pod: Pod): Service[] {
-    const namespace = pod.metadata?.namespace ?? '';
-    return this.list('Service', namespace).filter((service) => {
+    const cached = this.#servicesOfPod.get(pod);
+    if (cached) return [...cached];
+    const services = this.servicesSelectingLabels(pod.metadata?.labels, pod.metadata?.namespace ?? '');
+    if (this.#owners.has(pod)) this.#servicesOfPod.set(pod, services);
+    return [...services];
+  }
+
+  /** Services of a namespace whose selector picks these labels (a pod's, or a pod template's). */
+  servicesSelectingLabels(labels: Readonly<Record<string, string>> | undefined, namespace: string): Service[] {
+    if (!labels) return [];
+    const byPair = this.#services().get(namespace);
+    if (!byPair) return [];
+    const found: Service[] = [];
+    for (const key in labels) {
+      const candidates = byPair.get(`${key}=${labels[key] ?? ''}`);
+      if (!candidates) continue;
+      for (const service of candidates) {
+        if (selectorMatches({ matchLabels: service.spec?.selector ?? {} }, labels)) found.push(service);
+      }
+    }
+    // Each Service is filed under one pair, so none is found twice; keep the namespace's order.
+    if (found.length > 1) {
+      const order = this.list('Service', namespace);
+      found.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    }
+    return found;
+  }
+
+  #services(): Map<string, Map<string, Service[]>> {
+    if (this.#serviceIndex) return this.#serviceIndex;
+    const index = new Map<string, Map<string, Service[]>>();
+    for (const service of this.list('Service')) {
       const selector = service.spec?.selector;
-      return selector !== undefined && Object.keys(selector).length > 0 && selectorMatches({ matchLabels: selector }, pod.metadata?.labels);
-    });
+      if (!selector) continue;
+      const first = Object.keys(selector)[0];
+      if (first === undefined) continue;
+      const namespace = service.metadata?.namespace ?? '';
+      let byPair = index.get(namespace);
+      if (!byPair) index.set(namespace, (byPair = new Map()));
+      pushTo(byPair, `${first}=${selector[first] ?? ''}`, service);
+    }
+    this.#serviceIndex = index;
+    return index;
   }
 
   /** Ready and not-ready endpoints of a Service, from Endpoints or (when present) EndpointSlices. */
   endpointsOf(service: Service): ServiceEndpoints {
     const namespace = service.metadata?.namespace ?? '';
     const name = service.metadata?.name ?? '';
-    const slices = this.list('EndpointSlice', namespace).filter(
-      (slice) => slice.metadata?.labels?.['kubernetes.io/service-name'] === name,
-    );
+    const slices = this.#endpointSlices().get(`${namespace}/${name}`) ?? [];
     if (slices.length > 0) {
       const ready: EndpointTarget[] = [];
       const notReady: EndpointTarget[] = [];
@@ -278,6 +351,17 @@ export class ClusterModel {
     };
   }
 
+  #endpointSlices(): Map<string, KindMap['EndpointSlice'][]> {
+    if (this.#slicesByService) return this.#slicesByService;
+    const index = new Map<string, KindMap['EndpointSlice'][]>();
+    for (const slice of this.list('EndpointSlice')) {
+      const service = slice.metadata?.labels?.['kubernetes.io/service-name'];
+      if (service !== undefined) pushTo(index, `${slice.metadata?.namespace ?? ''}/${service}`, slice);
+    }
+    this.#slicesByService = index;
+    return index;
+  }
+
   /**
    * The Service an in-cluster host name refers to, seen from a namespace:
    * `db`, `db.shop`, `db.shop.svc`, `db.shop.svc.cluster.local`.
@@ -293,12 +377,21 @@ export class ClusterModel {
   }
 
   /** Events about an object, oldest first. */
-  eventsFor(object: KubeObject): KubeEvent[] {
+  eventsFor(object: KubeObject): readonly KubeEvent[] {
+    const cached = this.#sortedEvents.get(object);
+    if (cached) return cached;
+    // The index holds events oldest first (sorted once, in the constructor).
     const byName = this.#events.get(objectKey(object)) ?? [];
     const uid = object.metadata?.uid;
     const byUid = uid ? this.#events.get(`uid:${uid}`) ?? [] : [];
-    const events = byUid.length === 0 ? byName : [...new Set([...byName, ...byUid])];
-    return [...events].sort((a, b) => eventTime(a).localeCompare(eventTime(b)));
+    let events = byName;
+    if (byUid.length > 0 && byUid !== byName) {
+      const named = new Set(byName);
+      const extra = byUid.filter((event) => !named.has(event));
+      if (extra.length > 0) events = [...byName, ...extra].sort((a, b) => compareStrings(eventTime(a), eventTime(b)));
+    }
+    if (this.#owners.has(object)) this.#sortedEvents.set(object, events);
+    return events;
   }
 
   podsOnNode(nodeName: string): readonly Pod[] {
@@ -394,7 +487,12 @@ export class ClusterModel {
    * bare Pods (those no workload owns). On cluster state, templates of ReplicaSets owned by
    * a Deployment are left out: the Deployment's template is the one people edit.
    */
-  podTemplates(): PodTemplateOwner[] {
+  podTemplates(): readonly PodTemplateOwner[] {
+    this.#podTemplates ??= this.#collectPodTemplates();
+    return this.#podTemplates;
+  }
+
+  #collectPodTemplates(): PodTemplateOwner[] {
     const templates: PodTemplateOwner[] = [];
     for (const object of this.objects) {
       const kind = object.kind ?? '';
@@ -465,7 +563,12 @@ function logKey(namespace: string, pod: string, container: string, previous: boo
   return `${namespace}/${pod}/${container}/${previous ? 'previous' : 'current'}`;
 }
 
-function pushTo<V>(map: Map<string, V[]>, key: string, value: V): void {
+/** Code-unit order, as localeCompare gave for the ISO timestamps compared here, without its cost. */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);

@@ -56,12 +56,22 @@ function nodeStates(page: Page): Promise<NodeState[]> {
 
 /** After a filter, exactly the expected findings are shown as matches; the rest only as context of a match, or hidden. */
 async function expectShown(page: Page, expected: ReadonlySet<string>): Promise<void> {
-  const states = await nodeStates(page);
+  // Some controls apply on the next task (a form reset fires before the fields are cleared):
+  // on a busy machine, let the page settle before judging it.
+  let states = await nodeStates(page);
+  for (let attempt = 0; attempt < 50 && !sameSet(states.filter((s) => s.visible && !s.context).map((s) => s.id), expected); attempt++) {
+    await page.waitForTimeout(100);
+    states = await nodeStates(page);
+  }
   const matched = states.filter((s) => s.visible && !s.context).map((s) => s.id);
   expect(new Set(matched)).toEqual(expected);
   for (const state of states.filter((s) => s.visible && s.context)) expect(state.hasVisibleMatchBelow, state.id).toBe(true);
   expect(await page.getAttribute('#shown', 'data-matched')).toBe(String(expected.size));
   expect(await page.isVisible('#nothing')).toBe(expected.size === 0);
+}
+
+function sameSet(ids: readonly string[], expected: ReadonlySet<string>): boolean {
+  return ids.length === expected.size && ids.every((id) => expected.has(id));
 }
 
 // A real browser on a busy CI machine: generous timeouts; the assertions are what matter.

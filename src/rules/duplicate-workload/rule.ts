@@ -7,7 +7,7 @@ import { formatCpu } from '../../model/quantity.js';
 import { parseImage } from '../support/images.js';
 import { fits, formatMemory, nodeExclusion } from '../support/node-fit.js';
 import type { PodRequests } from '../support/node-fit.js';
-import { isEnvironmentCopyName, sameApplicationNamespaces } from '../support/environments.js';
+import { environmentStem, isEnvironmentCopyName, sameApplicationNamespaces } from '../support/environments.js';
 import { compareVersions } from '../support/versions.js';
 
 const longRunning = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
@@ -87,17 +87,35 @@ function groupCopies(deployed: readonly Deployed[]): Deployed[][] {
     while (parent[r] !== r) r = parent[r] ?? r;
     return r;
   };
-  for (let i = 0; i < deployed.length; i++) {
-    for (let j = i + 1; j < deployed.length; j++) {
-      const a = deployed[i];
-      const b = deployed[j];
-      if (a && b && areCopies(a, b)) parent[root(j)] = root(i);
+  // Only workloads sharing one of these keys can be copies (see areCopies), so pairs are
+  // compared within buckets, not across the cluster: 50,000 Deployments are not 10^9 pairs.
+  const buckets = new Map<string, number[]>();
+  deployed.forEach((d, i) => {
+    const stem = environmentStem(d.namespace);
+    for (const key of [`ns\0${d.namespace}\0${d.configuration}`, `name\0${d.name}`, `cmd\0${stem}\0${d.commands}`]) {
+      const bucketKey = `${d.repositories}\0${key}`;
+      const bucket = buckets.get(bucketKey);
+      if (bucket) bucket.push(i);
+      else buckets.set(bucketKey, [i]);
+    }
+  });
+  for (const bucket of buckets.values()) {
+    for (let x = 0; x < bucket.length; x++) {
+      for (let y = x + 1; y < bucket.length; y++) {
+        const i = bucket[x] ?? 0;
+        const j = bucket[y] ?? 0;
+        const a = deployed[i];
+        const b = deployed[j];
+        if (a && b && root(i) !== root(j) && areCopies(a, b)) parent[root(j)] = root(i);
+      }
     }
   }
   const groups = new Map<number, Deployed[]>();
   deployed.forEach((d, i) => {
     const r = root(i);
-    groups.set(r, [...(groups.get(r) ?? []), d]);
+    const group = groups.get(r);
+    if (group) group.push(d);
+    else groups.set(r, [d]);
   });
   return [...groups.values()].filter((g) => g.length > 1).map((g) => [...g].sort(originalFirst));
 }

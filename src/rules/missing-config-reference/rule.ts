@@ -33,25 +33,45 @@ function canJudge(model: ClusterModel, kind: ReferencedKind, namespace: string, 
   return model.list(kind, namespace).length > 0 || (model.source === 'cluster' && reportedByPods);
 }
 
-/** Messages pods and events give about a name: CreateContainerConfigError, FailedMount, FailedCreate. */
-function reportsAbout(model: ClusterModel, template: PodTemplateOwner, kind: ReferencedKind, name: string): string[] {
-  if (model.source !== 'cluster') return [];
-  const pattern = new RegExp(`${resourceName[kind]} "${escape(name)}" not found|in ${kind} [^/\\s]+/${escape(name)}\\b`, 'i');
-  const lines: string[] = [];
+/** A waiting container's or a Warning event's message about a template's pods, with its evidence line. */
+interface Report {
+  readonly message: string;
+  readonly line: string;
+}
+
+const reportCache = new WeakMap<PodTemplateOwner, readonly Report[]>();
+
+/** What the template's pods, its owner and their ReplicaSets/Jobs report: waiting messages and Warning events (once per template). */
+function reportsOf(model: ClusterModel, template: PodTemplateOwner): readonly Report[] {
+  const cached = reportCache.get(template);
+  if (cached) return cached;
+  const reports: Report[] = [];
   const pods = model.podsOf(template.owner);
   for (const pod of pods) {
     for (const status of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
       const waiting = status.state?.waiting;
-      if (waiting?.message && pattern.test(waiting.message)) lines.push(`${podName(pod)} ${status.name ?? ''} waiting in ${waiting.reason ?? ''}: ${waiting.message}`);
+      if (waiting?.message) reports.push({ message: waiting.message, line: `${podName(pod)} ${status.name ?? ''} waiting in ${waiting.reason ?? ''}: ${waiting.message}` });
     }
   }
   const objects = [...pods, template.owner, ...model.ownedBy(template.owner, 'ReplicaSet'), ...model.ownedBy(template.owner, 'Job')];
   for (const object of objects) {
     for (const event of model.eventsFor(object)) {
-      if (event.type === 'Warning' && pattern.test(event.message ?? '')) lines.push(eventEvidence(event));
+      if (event.type === 'Warning' && event.message) reports.push({ message: event.message, line: eventEvidence(event) });
     }
   }
-  return [...new Set(lines)];
+  reportCache.set(template, reports);
+  return reports;
+}
+
+/** Messages pods and events give about a name: CreateContainerConfigError, FailedMount, FailedCreate. */
+function reportsAbout(model: ClusterModel, template: PodTemplateOwner, kind: ReferencedKind, name: string): string[] {
+  if (model.source !== 'cluster') return [];
+  const lowerName = name.toLowerCase();
+  // Most templates report nothing, or nothing naming this object: the pattern is built only when something might match.
+  const candidates = reportsOf(model, template).filter((r) => r.message.toLowerCase().includes(lowerName));
+  if (candidates.length === 0) return [];
+  const pattern = new RegExp(`${resourceName[kind]} "${escape(name)}" not found|in ${kind} [^/\\s]+/${escape(name)}\\b`, 'i');
+  return [...new Set(candidates.filter((r) => pattern.test(r.message)).map((r) => r.line))];
 }
 
 function escape(text: string): string {

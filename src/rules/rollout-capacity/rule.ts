@@ -3,7 +3,7 @@ import type { ClusterModel, PodTemplateOwner } from '../../model/cluster-model.j
 import { podRequests } from '../../model/cluster-model.js';
 import type { Workload } from '../../model/k8s.js';
 import { formatCpu } from '../../model/quantity.js';
-import { candidateNodes, describeRequests, fits, formatMemory, shortfall } from '../support/node-fit.js';
+import { candidateNodes, describeRequests, fits, formatMemory, shortfall, someNodeFits } from '../support/node-fit.js';
 import type { PodRequests } from '../support/node-fit.js';
 
 /** The `--node-allocatable` option: what one node offers, and how many such nodes (manifests mode). */
@@ -130,8 +130,9 @@ export default defineRule({
         const spec = deployment.spec?.template?.spec;
         const requests = podRequests(spec?.containers, spec?.initContainers);
         if (!surge || (requests.cpu === 0 && requests.memory === 0)) continue;
+        // Most Deployments fit on the first node tried: the full breakdown is only built for those that fit nowhere.
+        if (someNodeFits(model, spec, requests)) continue;
         const { candidates, excluded } = candidateNodes(model, spec);
-        if (candidates.some((allocation) => fits(allocation.free, requests))) continue;
         yield {
           subject: deployment,
           messageId: 'cluster',

@@ -39,8 +39,19 @@ export function describeOrigin(origin: EnvOrigin): string {
   }
 }
 
-/** The resolved environment of every container of every pod template in the model. */
-export function environments(model: ClusterModel): ContainerEnv[] {
+const resolved = new WeakMap<ClusterModel, readonly ContainerEnv[]>();
+
+/** The resolved environment of every container of every pod template in the model (computed once per model). */
+export function environments(model: ClusterModel): readonly ContainerEnv[] {
+  let result = resolved.get(model);
+  if (!result) {
+    result = resolveEnvironments(model);
+    resolved.set(model, result);
+  }
+  return result;
+}
+
+function resolveEnvironments(model: ClusterModel): ContainerEnv[] {
   return model.podTemplates().flatMap((template) => {
     const spec = template.template.spec;
     const specPath = [...template.path, 'spec'];

@@ -36,13 +36,14 @@ export function publicHosts(model: ClusterModel, namespace?: string): PublicHost
  * reaches a workload, on cluster state and on manifests alike.
  */
 export function servicesOfTemplate(model: ClusterModel, owner: KubeObject, labels: Readonly<Record<string, string>> | undefined): Service[] {
-  if (!labels) return [];
-  return model.servicesSelecting({ kind: 'Pod', metadata: { namespace: owner.metadata?.namespace ?? '', labels } });
+  return model.servicesSelectingLabels(labels, owner.metadata?.namespace ?? '');
 }
 
 /** The public hosts whose Ingress routes to a workload (through a Service selecting its pods). */
 export function publicHostsOf(model: ClusterModel, owner: KubeObject, labels: Readonly<Record<string, string>> | undefined): PublicHost[] {
+  const namespace = owner.metadata?.namespace ?? '';
+  if (model.list('Ingress', namespace).length === 0) return [];
   const services = new Set(servicesOfTemplate(model, owner, labels).map((s) => s.metadata?.name ?? ''));
   if (services.size === 0) return [];
-  return publicHosts(model, owner.metadata?.namespace ?? '').filter((h) => h.services.some((s) => services.has(s)));
+  return publicHosts(model, namespace).filter((h) => h.services.some((s) => services.has(s)));
 }

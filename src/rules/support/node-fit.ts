@@ -67,6 +67,14 @@ export function candidateNodes(model: ClusterModel, spec: PodSpec | undefined): 
   return { candidates, excluded };
 }
 
+/** Whether the scheduler would find a node with room for these requests (candidateNodes, stopping at the first fit). */
+export function someNodeFits(model: ClusterModel, spec: PodSpec | undefined, requests: PodRequests): boolean {
+  for (const node of model.list('Node')) {
+    if (fits(model.nodeAllocation(node).free, requests) && nodeExclusion(node, spec) === undefined) return true;
+  }
+  return false;
+}
+
 export function describeRequests(requests: PodRequests): string {
   return `${formatCpu(requests.cpu)} CPU, ${formatMemory(requests.memory)} memory`;
 }

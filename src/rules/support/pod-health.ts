@@ -20,8 +20,19 @@ export function isPodReady(pod: Pod): boolean {
   return (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
-/** How a pod is doing, in one line a person can read. */
+const healthOf = new WeakMap<Pod, PodHealth>();
+
+/** How a pod is doing, in one line a person can read (computed once per pod: several rules ask). */
 export function podHealth(pod: Pod): PodHealth {
+  let health = healthOf.get(pod);
+  if (!health) {
+    health = assessPod(pod);
+    healthOf.set(pod, health);
+  }
+  return health;
+}
+
+function assessPod(pod: Pod): PodHealth {
   const ready = isPodReady(pod);
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
   const restarts = statuses.reduce((sum, s) => sum + (s.restartCount ?? 0), 0);

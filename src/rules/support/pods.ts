@@ -51,7 +51,7 @@ export function groupByWorkload<T extends { readonly pod: Pod }>(model: ClusterM
 }
 
 /** Events about a pod, optionally only those about one of its containers (fieldPath). */
-export function podEvents(model: ClusterModel, pod: Pod, container?: string): KubeEvent[] {
+export function podEvents(model: ClusterModel, pod: Pod, container?: string): readonly KubeEvent[] {
   const events = model.eventsFor(pod);
   if (container === undefined) return events;
   return events.filter((e) => {

@@ -16,6 +16,8 @@ export interface TemplateContainer {
 
 interface TemplateIndex {
   readonly templates: readonly PodTemplateOwner[];
+  /** templateContainers(), without and with init containers. */
+  readonly containers: [readonly TemplateContainer[] | undefined, readonly TemplateContainer[] | undefined];
   readonly templatesByNamespace: ReadonlyMap<string, readonly PodTemplateOwner[]>;
   readonly servicesByNamespace: ReadonlyMap<string, readonly Service[]>;
   readonly ingressesByNamespace: ReadonlyMap<string, readonly Ingress[]>;
@@ -33,6 +35,7 @@ export function templateIndex(model: ClusterModel): TemplateIndex {
     const templates = model.podTemplates();
     index = {
       templates,
+      containers: [undefined, undefined],
       templatesByNamespace: groupBy(templates, (t) => t.namespace),
       servicesByNamespace: groupBy(model.list('Service'), (s) => s.metadata?.namespace ?? ''),
       ingressesByNamespace: groupBy(model.list('Ingress'), (i) => i.metadata?.namespace ?? ''),
@@ -54,9 +57,13 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 /** Every (init) container of every pod template the model holds — works on cluster state and manifests alike. */
-export function templateContainers(model: ClusterModel, options: { readonly init?: boolean } = {}): TemplateContainer[] {
+export function templateContainers(model: ClusterModel, options: { readonly init?: boolean } = {}): readonly TemplateContainer[] {
+  const index = templateIndex(model);
+  const slot = options.init === true ? 1 : 0;
+  const cached = index.containers[slot];
+  if (cached) return cached;
   const result: TemplateContainer[] = [];
-  for (const template of templateIndex(model).templates) {
+  for (const template of index.templates) {
     const spec = template.template.spec;
     const groups = [['containers', spec?.containers, false], ...(options.init ? [['initContainers', spec?.initContainers, true] as const] : [])] as const;
     for (const [group, containers, init] of groups) {
@@ -73,16 +80,13 @@ export function templateContainers(model: ClusterModel, options: { readonly init
       });
     }
   }
+  index.containers[slot] = result;
   return result;
 }
 
 /** Services of the template's namespace whose selector picks the template's pod labels. */
 export function servicesSelectingTemplate(model: ClusterModel, template: PodTemplateOwner): Service[] {
-  const labels = template.template.metadata?.labels;
-  return (templateIndex(model).servicesByNamespace.get(template.namespace) ?? []).filter((service) => {
-    const selector = service.spec?.selector;
-    return selector !== undefined && Object.keys(selector).length > 0 && selectorMatches({ matchLabels: selector }, labels);
-  });
+  return model.servicesSelectingLabels(template.template.metadata?.labels, template.namespace);
 }
 
 /** Templates of a namespace whose pod labels satisfy a label selector (an empty selector selects all). */
