@@ -131,7 +131,7 @@ export class ClusterModel {
     if (!ofKind) this.#byKind.set(kind, (ofKind = []));
     ofKind.push(object);
     let byNamespace = this.#byKindNamespace.get(kind);
-    if (!byNamespace) this.#byKindNamespace.set(kind, (byNamespace = new Map()));
+    if (!byNamespace) this.#byKindNamespace.set(kind, (byNamespace = new Map<string, KubeObject[]>()));
     pushTo(byNamespace, object.metadata?.namespace ?? '', object);
     this.#byKey.set(objectKey(object), object);
     const uid = object.metadata?.uid;
@@ -182,7 +182,7 @@ export class ClusterModel {
       const byUid = this.#byUid.get(ref.uid);
       if (byUid) return byUid;
     }
-    return this.#byKey.get(keyOf({ kind: ref.kind, namespace: object.metadata?.namespace, name: ref.name }));
+    return this.#byKey.get(keyOf({ kind: ref.kind, namespace: object.metadata.namespace, name: ref.name }));
   }
 
   /** Every object of a kind, optionally in one namespace. */
@@ -317,7 +317,7 @@ export class ClusterModel {
       if (first === undefined) continue;
       const namespace = service.metadata?.namespace ?? '';
       let byPair = index.get(namespace);
-      if (!byPair) index.set(namespace, (byPair = new Map()));
+      if (!byPair) index.set(namespace, (byPair = new Map<string, Service[]>()));
       pushTo(byPair, `${first}=${selector[first] ?? ''}`, service);
     }
     this.#serviceIndex = index;
