@@ -239,6 +239,7 @@ export class ClusterModel {
 
   /** Children of an equal object that is not itself in the model (looked up by key). */
   #childrenByKey(object: KubeObject): readonly KubeObject[] {
+    if (this.#owners.has(object)) return [];
     const same = this.#byKey.get(objectKey(object));
     return same && same !== object ? this.#children.get(same) ?? [] : [];
   }

@@ -36,6 +36,8 @@ function canJudge(model: ClusterModel, kind: ReferencedKind, namespace: string, 
 /** A waiting container's or a Warning event's message about a template's pods, with its evidence line. */
 interface Report {
   readonly message: string;
+  /** The message in lower case, to look for a name in it. */
+  readonly lower: string;
   readonly line: string;
 }
 
@@ -50,13 +52,13 @@ function reportsOf(model: ClusterModel, template: PodTemplateOwner): readonly Re
   for (const pod of pods) {
     for (const status of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
       const waiting = status.state?.waiting;
-      if (waiting?.message) reports.push({ message: waiting.message, line: `${podName(pod)} ${status.name ?? ''} waiting in ${waiting.reason ?? ''}: ${waiting.message}` });
+      if (waiting?.message) reports.push({ message: waiting.message, lower: waiting.message.toLowerCase(), line: `${podName(pod)} ${status.name ?? ''} waiting in ${waiting.reason ?? ''}: ${waiting.message}` });
     }
   }
   const objects = [...pods, template.owner, ...model.ownedBy(template.owner, 'ReplicaSet'), ...model.ownedBy(template.owner, 'Job')];
   for (const object of objects) {
     for (const event of model.eventsFor(object)) {
-      if (event.type === 'Warning' && event.message) reports.push({ message: event.message, line: eventEvidence(event) });
+      if (event.type === 'Warning' && event.message) reports.push({ message: event.message, lower: event.message.toLowerCase(), line: eventEvidence(event) });
     }
   }
   reportCache.set(template, reports);
@@ -68,7 +70,7 @@ function reportsAbout(model: ClusterModel, template: PodTemplateOwner, kind: Ref
   if (model.source !== 'cluster') return [];
   const lowerName = name.toLowerCase();
   // Most templates report nothing, or nothing naming this object: the pattern is built only when something might match.
-  const candidates = reportsOf(model, template).filter((r) => r.message.toLowerCase().includes(lowerName));
+  const candidates = reportsOf(model, template).filter((r) => r.lower.includes(lowerName));
   if (candidates.length === 0) return [];
   const pattern = new RegExp(`${resourceName[kind]} "${escape(name)}" not found|in ${kind} [^/\\s]+/${escape(name)}\\b`, 'i');
   return [...new Set(candidates.filter((r) => pattern.test(r.message)).map((r) => r.line))];

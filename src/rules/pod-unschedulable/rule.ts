@@ -225,6 +225,7 @@ export default defineRule({
       if (!allocation) allocations.set(node, (allocation = model.nodeAllocation(node)));
       return allocation;
     };
+    if (pending.length === 0) return;
     const copies = new WorkloadCopies(model);
     for (const group of groupByWorkload(model, pending, (u) => u.primary.kind)) {
       const first = group.items[0];
