@@ -97,6 +97,7 @@ export class SnapshotCollector implements DumpScannerSink {
     if (typeof kind === 'string') {
       // kubectl get -o json: every item names its kind (and may itself be a list).
       if (!kind.endsWith('List') || !Array.isArray(record.items)) {
+        // One object: what objectsFromDocument makes of it, without a position (only its errors need one).
         this.#current.push(this.redactor.redactObject(normalizeObject(record, undefined, this.#listApiVersion)));
         return;
       }
