@@ -5,14 +5,18 @@ import { describeCharAt, findJsonSyntaxError } from './json-syntax.js';
 import { BoundedLog, isLogBlockEnd, parseLogBlockStart } from './log-blocks.js';
 import type { LogBlockMarker } from './log-blocks.js';
 
-/** What the scanner hands on: parsed JSON values with where they start. */
+/**
+ * What the scanner hands on: parsed JSON values with where they start. An item's position
+ * is a function: only error paths read it, and for items parsed in a batch it is found on
+ * demand.
+ */
 export interface DumpScannerSink {
   /** A whole top-level document that is not a list (a single object, a bundle header). */
   document(value: unknown, at: TextOrigin): void;
   /** A list's envelope is known early (kind before items): a hint for the items that follow. */
   listStart(head: Record<string, unknown> | undefined): void;
-  /** One element of a list's `items` (or of a top-level array), parsed. */
-  item(value: unknown, at: TextOrigin): void;
+  /** One element of a list's `items` (or of a top-level array), parsed; `at()` says where it starts. */
+  item(value: unknown, at: () => TextOrigin): void;
   /** The list is complete: its envelope (everything but the items) and how many items it had. */
   listEnd(envelope: Record<string, unknown>, items: number, at: TextOrigin): void;
   log(log: ContainerLog, complete: boolean): void;
@@ -32,8 +36,20 @@ const backslash = 0x5c;
 const newline = 0x0a;
 const itemsKey = Buffer.from('items');
 const utf8Bom = [0xef, 0xbb, 0xbf];
+/**
+ * How many bytes of items a batch takes at most (unless one item is longer). Its text then
+ * stays under V8's large-object size (128 KiB): such strings are allocated and collected
+ * several times faster, which more than pays for a few more, smaller parses.
+ */
+const batchBytes = 120 * 1024;
 /** `\n` + n spaces + `}`, by n. */
 const closingLines: Buffer[] = [];
+
+function closingLine(indent: number): Buffer {
+  let closing = closingLines[indent];
+  if (!closing) closingLines[indent] = closing = Buffer.from(`\n${' '.repeat(indent)}}`);
+  return closing;
+}
 
 /**
  * Finds the top-level units of a `kubectl` dump at the byte level, as the bytes stream in:
@@ -72,6 +88,10 @@ export class DumpScanner {
   #log: { marker: LogBlockMarker; text: BoundedLog } | undefined;
   #atLineStart = true;
   #sawInput = false;
+  // Pretty-printed lists: a batch that did not parse up to here; the items before go one by one.
+  #noBatchBefore = 0;
+  /** `[`, a batch's bytes, `]`: reused, bounded by the largest item or chunk. */
+  #batchText = Buffer.alloc(0);
 
   constructor(
     private readonly file: string,
@@ -299,7 +319,7 @@ export class DumpScanner {
         this.#newline(i);
         i++;
       } else if (c === 0x7b) {
-        const end = this.#prettyItem(chunk, i);
+        const end = this.#pretty(chunk, i);
         if (end !== -1) return end;
         this.#startCapture(i);
         this.#depth++;
@@ -325,19 +345,70 @@ export class DumpScanner {
   }
 
   /**
-   * The fast path for pretty-printed lists (what kubectl prints): an item whose `{` is
-   * indented by n spaces ends at the first line holding n spaces and `}`, since a raw
-   * newline cannot occur inside a JSON string. That end is found natively; if the text up
-   * to it parses, it is the item (a JSON object parses only up to its matching brace).
-   * Otherwise, -1: the byte-level walk takes over.
+   * The fast paths for pretty-printed lists (what kubectl prints): an item whose `{` is
+   * indented by n spaces ends at a line holding n spaces and `}`, since a raw newline cannot
+   * occur inside a JSON string. Returns where the items taken end, or -1: the byte-level
+   * walk takes over.
    */
-  #prettyItem(chunk: Buffer, i: number): number {
+  #pretty(chunk: Buffer, i: number): number {
     const lineStart = this.#lineStart - this.#base;
     if (lineStart < 0) return -1;
     for (let k = lineStart; k < i; k++) if (chunk[k] !== 0x20) return -1;
-    const indent = i - lineStart;
-    let closing = closingLines[indent];
-    if (!closing) closingLines[indent] = closing = Buffer.from(`\n${' '.repeat(indent)}}`);
+    const closing = closingLine(i - lineStart);
+    // The last such line in the next batchBytes of this chunk (or in all of it, when an item
+    // is longer), searched backwards: only part of one item is read over (a forward search
+    // meets a partial match on every line).
+    let last = chunk.lastIndexOf(closing, i + batchBytes - closing.length);
+    if (last < i) last = chunk.lastIndexOf(closing);
+    if (last < i) return -1;
+    if (this.#base + i >= this.#noBatchBefore) {
+      const end = this.#batch(chunk, i, last, last + closing.length);
+      if (end !== -1) return end;
+    }
+    return this.#prettyItem(chunk, i, closing);
+  }
+
+  /**
+   * All the items from the `{` at `i` up to `end`, parsed at once as `[` + text + `]`: if
+   * that parses, the text is exactly a sequence of whole values (an array parses only with
+   * its brackets balanced), and if each is an object, they are the next items. Otherwise
+   * -1, and the items up to there go one by one, which finds the precise error. The text
+   * ends with the closing line that starts (with its newline) at `last`.
+   */
+  #batch(chunk: Buffer, i: number, last: number, end: number): number {
+    const size = end - i + 2;
+    if (this.#batchText.length < size) this.#batchText = Buffer.allocUnsafeSlow(Math.max(size, batchBytes + 2));
+    const bytes = this.#batchText;
+    bytes[0] = 0x5b;
+    chunk.copy(bytes, 1, i, end);
+    bytes[size - 1] = 0x5d;
+    const text = bytes.toString('utf8', 0, size);
+    let values: unknown;
+    try {
+      values = JSON.parse(text);
+    } catch {
+      values = undefined;
+    }
+    if (!Array.isArray(values) || !values.every(isObjectElement)) {
+      this.#noBatchBefore = this.#base + end;
+      return -1;
+    }
+    const origin = this.#here(i);
+    // The newlines of the batch (a newline is one byte in UTF-8); the last is the closing line's.
+    let lines = 0;
+    for (let p = text.indexOf('\n'); p !== -1; p = text.indexOf('\n', p + 1)) lines++;
+    this.#line += lines;
+    this.#lineStart = this.#base + last + 1;
+    const starts = new BatchStarts(text, origin);
+    for (let k = 0; k < values.length; k++) {
+      this.#itemCount++;
+      this.sink.item(values[k], () => starts.origin(k));
+    }
+    return end;
+  }
+
+  /** One item up to the first line of its indentation and `}`, when that text parses. */
+  #prettyItem(chunk: Buffer, i: number, closing: Buffer): number {
     const at = chunk.indexOf(closing, i + 1);
     if (at === -1) return -1;
     const end = at + closing.length;
@@ -350,7 +421,7 @@ export class DumpScanner {
     const origin = this.#here(i);
     for (let p = chunk.indexOf(newline, i); p !== -1 && p < end; p = chunk.indexOf(newline, p + 1)) this.#newline(p);
     this.#itemCount++;
-    this.sink.item(value, origin);
+    this.sink.item(value, () => origin);
     return end;
   }
 
@@ -396,7 +467,7 @@ export class DumpScanner {
           const text = this.#takeCapture(chunk, i);
           this.#itemCount++;
           this.#mode = Mode.Items;
-          this.sink.item(this.#parse(text, origin), origin);
+          this.sink.item(this.#parse(text, origin), () => origin);
           return i;
         }
       } else {
@@ -548,9 +619,9 @@ export function inputPosition(file: string, at: TextOrigin): InputPosition {
   return { file, byte: at.byte, line: at.line, column: at.column };
 }
 
-/** Where `index` of `text` is, given where the text starts. */
-export function positionIn(text: string, index: number, origin: TextOrigin): TextOrigin {
-  const before = text.slice(0, Math.max(0, index));
+/** Where `index` of `text` is, given where index `from` of the text is. */
+export function positionIn(text: string, index: number, origin: TextOrigin, from = 0): TextOrigin {
+  const before = text.slice(from, Math.max(from, index));
   const byte = origin.byte + Buffer.byteLength(before);
   let line = origin.line;
   let lastNewline = -1;
@@ -560,6 +631,58 @@ export function positionIn(text: string, index: number, origin: TextOrigin): Tex
   }
   const column = lastNewline === -1 ? origin.column + Buffer.byteLength(before) : Buffer.byteLength(before.slice(lastNewline + 1)) + 1;
   return { byte, line, column };
+}
+
+function isObjectElement(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Where each element of a parsed batch (`[` + items + `]`) starts: found only when asked
+ * (an error), by a walk over the text that tracks strings and depth.
+ */
+class BatchStarts {
+  #starts: number[] | undefined;
+
+  constructor(
+    private readonly text: string,
+    /** Where the first element (index 1 of the text) starts. */
+    private readonly first: TextOrigin,
+  ) {}
+
+  origin(element: number): TextOrigin {
+    this.#starts ??= elementStarts(this.text);
+    return positionIn(this.text, this.#starts[element] ?? 1, this.first, 1);
+  }
+}
+
+/** Indexes where the elements of a JSON array's text start (the text is valid JSON). */
+function elementStarts(text: string): number[] {
+  const starts: number[] = [];
+  let depth = 0;
+  let expectValue = true;
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+    if (depth === 0 && expectValue) {
+      starts.push(i);
+      expectValue = false;
+    }
+    if (c === quote) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === backslash) i++;
+        else if (d === quote) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    } else if (c === 0x2c && depth === 0) {
+      expectValue = true;
+    }
+  }
+  return starts;
 }
 
 /** Whether the backslashes just before `index` (not before `from`) are an odd run. */

@@ -91,11 +91,17 @@ export class SnapshotCollector implements DumpScannerSink {
     if (head && typeof head.kind === 'string') this.#learnList(head);
   }
 
-  item(value: unknown, at: TextOrigin): void {
+  item(value: unknown, at: () => TextOrigin): void {
     const record = value as Record<string, unknown>;
-    if (typeof record.kind === 'string') {
+    const kind = record.kind;
+    if (typeof kind === 'string') {
       // kubectl get -o json: every item names its kind (and may itself be a list).
-      for (const object of objectsFromDocument(record, inputPosition(this.#file, at))) {
+      if (!kind.endsWith('List') || !Array.isArray(record.items)) {
+        // One object: what objectsFromDocument makes of it, without a position (only its errors need one).
+        this.#current.push(this.redactor.redactObject(normalizeObject(record, undefined, this.#listApiVersion)));
+        return;
+      }
+      for (const object of objectsFromDocument(record, inputPosition(this.#file, at()))) {
         this.#current.push(this.redactor.redactObject(normalizeObject(object, undefined, this.#listApiVersion)));
       }
     } else if (this.#listKnown) {
