@@ -98,7 +98,12 @@ export class ClusterModel {
   /** Every object's owner, resolved once (null: none in the model). */
   readonly #owners = new Map<KubeObject, KubeObject | null>();
   readonly #children = new Map<KubeObject, KubeObject[]>();
+  /** Events by `kind/namespace/name` and `uid:…` of what they are about, oldest first. */
   readonly #events = new Map<string, KubeEvent[]>();
+  /** The same, resolved to the objects of the model. */
+  readonly #eventsOf = new Map<KubeObject, KubeEvent[]>();
+  /** Objects that share their key or uid with another one (the input repeats them): looked up by name, not identity. */
+  readonly #shadowed = new Set<KubeObject>();
   readonly #sortedEvents = new Map<KubeObject, readonly KubeEvent[]>();
   /** Services by namespace and by one `key=value` pair of their selector (any pair must match). */
   #serviceIndex: Map<string, Map<string, Service[]>> | undefined;
@@ -108,7 +113,7 @@ export class ClusterModel {
   #podTemplates: readonly PodTemplateOwner[] | undefined;
   readonly #podsByNode = new Map<string, Pod[]>();
   /** namespace → `key=value` → pods carrying that label */
-  readonly #podLabelIndex = new Map<string, Map<string, Pod[]>>();
+  #podLabelIndex: Map<string, Map<string, Pod[]>> | undefined;
   readonly #logs = new Map<string, string>();
   readonly #allocations = new WeakMap<Node, NodeAllocation>();
   readonly #locate: Locator | undefined;
@@ -133,21 +138,22 @@ export class ClusterModel {
     let byNamespace = this.#byKindNamespace.get(kind);
     if (!byNamespace) this.#byKindNamespace.set(kind, (byNamespace = new Map<string, KubeObject[]>()));
     pushTo(byNamespace, object.metadata?.namespace ?? '', object);
-    this.#byKey.set(objectKey(object), object);
+    const key = objectKey(object);
+    const sameKey = this.#byKey.get(key);
+    if (sameKey) this.#shadow(sameKey, object);
+    this.#byKey.set(key, object);
     const uid = object.metadata?.uid;
-    if (uid) this.#byUid.set(uid, object);
+    if (uid) {
+      const sameUid = this.#byUid.get(uid);
+      if (sameUid) this.#shadow(sameUid, object);
+      this.#byUid.set(uid, object);
+    }
 
-    if (kind === 'Event') {
-      // Indexed by the constructor, oldest first.
-    } else if (kind === 'Pod') {
+    // Events are indexed afterwards, oldest first (#indexEvents).
+    if (kind === 'Pod') {
       const pod = object as Pod;
       const nodeName = pod.spec?.nodeName;
       if (nodeName) pushTo(this.#podsByNode, nodeName, pod);
-      const namespace = pod.metadata?.namespace ?? '';
-      let byLabel = this.#podLabelIndex.get(namespace);
-      if (!byLabel) this.#podLabelIndex.set(namespace, (byLabel = new Map<string, Pod[]>()));
-      for (const [key, value] of Object.entries(pod.metadata?.labels ?? {})) pushTo(byLabel, `${key}=${value}`, pod);
-      pushTo(byLabel, '', pod);
     }
   }
 
@@ -160,9 +166,21 @@ export class ClusterModel {
     for (const event of events) {
       const target = event.involvedObject ?? event.regarding;
       if (!target) continue;
-      pushTo(this.#events, keyOf({ kind: target.kind, namespace: target.namespace ?? event.metadata?.namespace, name: target.name }), event);
-      if (target.uid) pushTo(this.#events, `uid:${target.uid}`, event);
+      const key = keyOf({ kind: target.kind, namespace: target.namespace ?? event.metadata?.namespace, name: target.name });
+      pushTo(this.#events, key, event);
+      const byKey = this.#byKey.get(key);
+      if (byKey) pushTo(this.#eventsOf, byKey, event);
+      if (target.uid) {
+        pushTo(this.#events, `uid:${target.uid}`, event);
+        const byUid = this.#byUid.get(target.uid);
+        if (byUid && byUid !== byKey) pushTo(this.#eventsOf, byUid, event);
+      }
     }
+  }
+
+  #shadow(a: KubeObject, b: KubeObject): void {
+    this.#shadowed.add(a);
+    this.#shadowed.add(b);
   }
 
   #indexOwnership(): void {
@@ -261,7 +279,7 @@ export class ClusterModel {
   /** Pods in a namespace whose labels satisfy the selector. An empty selector selects nothing here. */
   podsSelectedBy(selector: LabelSelector | undefined, namespace: string): Pod[] {
     if (!selector || isEmptySelector(selector)) return [];
-    const byLabel = this.#podLabelIndex.get(namespace);
+    const byLabel = this.#podsByLabel().get(namespace);
     if (!byLabel) return [];
     let candidates = byLabel.get('') ?? [];
     for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
@@ -269,6 +287,22 @@ export class ClusterModel {
       if (posting.length < candidates.length) candidates = posting;
     }
     return candidates.filter((pod) => selectorMatches(selector, pod.metadata?.labels));
+  }
+
+  /** namespace → `key=value` → pods carrying that label ('' → every pod of the namespace); built on first use. */
+  #podsByLabel(): Map<string, Map<string, Pod[]>> {
+    if (this.#podLabelIndex) return this.#podLabelIndex;
+    const index = new Map<string, Map<string, Pod[]>>();
+    for (const pod of this.list('Pod')) {
+      const namespace = pod.metadata?.namespace ?? '';
+      let byLabel = index.get(namespace);
+      if (!byLabel) index.set(namespace, (byLabel = new Map<string, Pod[]>()));
+      const labels = pod.metadata?.labels;
+      if (labels) for (const key in labels) pushTo(byLabel, `${key}=${labels[key] ?? ''}`, pod);
+      pushTo(byLabel, '', pod);
+    }
+    this.#podLabelIndex = index;
+    return index;
   }
 
   /** Pods of a Service: those its selector picks. A Service without selector selects none. */
@@ -379,6 +413,7 @@ export class ClusterModel {
 
   /** Events about an object, oldest first. */
   eventsFor(object: KubeObject): readonly KubeEvent[] {
+    if (this.#owners.has(object) && !this.#shadowed.has(object)) return this.#eventsOf.get(object) ?? [];
     const cached = this.#sortedEvents.get(object);
     if (cached) return cached;
     // The index holds events oldest first (sorted once, in the constructor).
@@ -557,7 +592,11 @@ export function eventTime(event: KubeEvent): string {
 }
 
 function endpointTarget(ip: string | undefined, podName: string | undefined, nodeName: string | undefined): EndpointTarget {
-  return { ...(ip ? { ip } : {}), ...(podName ? { podName } : {}), ...(nodeName ? { nodeName } : {}) };
+  const target: { ip?: string; podName?: string; nodeName?: string } = {};
+  if (ip) target.ip = ip;
+  if (podName) target.podName = podName;
+  if (nodeName) target.nodeName = nodeName;
+  return target;
 }
 
 function logKey(namespace: string, pod: string, container: string, previous: boolean): string {

@@ -10,9 +10,20 @@ const decimalSuffix: Readonly<Record<string, number>> = {
 
 const quantityPattern = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/;
 
+/** Clusters repeat a handful of quantities ("100m", "256Mi") over thousands of containers. */
+const parsed = new Map<string, number | undefined>();
+const parsedLimit = 10_000;
+
 export function parseQuantity(value: string | number | undefined | null): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value !== 'string') return undefined;
+  if (parsed.has(value)) return parsed.get(value);
+  const result = parseQuantityText(value);
+  if (parsed.size < parsedLimit) parsed.set(value, result);
+  return result;
+}
+
+function parseQuantityText(value: string): number | undefined {
   const match = quantityPattern.exec(value.trim());
   if (!match) return undefined;
   const [, digits = '', suffix = ''] = match;

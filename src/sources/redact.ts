@@ -165,11 +165,19 @@ const credentialPatterns: readonly [RegExp, string][] = [
 ];
 
 /**
+ * What every credential pattern above needs somewhere in the text (a `:` or `=` for URLs
+ * with a password and keyword assignments, else a token's fixed prefix): most values
+ * (`info`, `production`, a host name) have none, and skip the eight patterns.
+ */
+const mayHoldCredential = /[:=]|Bearer|sk-|AKIA|gh[pousr]_|xox[abpr]-|eyJ/;
+
+/**
  * Credentials with an unmistakable shape only (passwords in URLs, bearer tokens, known key
  * formats), not `key: value` guesses: for event messages, where "token: unexpected status"
  * is the evidence, not a secret.
  */
 export function redactTokens(text: string): string {
+  if (!mayHoldCredential.test(text)) return text;
   let result = text;
   for (const [pattern, replacement] of credentialPatterns) {
     if (pattern !== keywordAssignment) result = result.replace(pattern, replacement);
@@ -179,6 +187,7 @@ export function redactTokens(text: string): string {
 
 /** Removes known credential shapes from free text: log lines, env values, config values. */
 export function redactText(text: string): string {
+  if (!mayHoldCredential.test(text)) return text;
   let result = text;
   for (const [pattern, replacement] of credentialPatterns) result = result.replace(pattern, replacement);
   return result;

@@ -30,9 +30,31 @@ interface Deployed {
   readonly ready: boolean;
 }
 
-function describe(model: ClusterModel, owner: PodTemplateOwner): Deployed | undefined {
+/** `registry/repository` of every container, sorted; undefined for templates that cannot be a running copy. */
+function repositoriesOf(owner: PodTemplateOwner): string | undefined {
   if (!longRunning.has(owner.owner.kind ?? '')) return undefined;
   if ((owner.owner as Workload).spec?.replicas === 0) return undefined;
+  const containers = owner.template.spec?.containers ?? [];
+  if (containers.length === 0) return undefined;
+  return [...new Set(containers.map((c) => parseImage(c.image ?? '')).map((i) => `${i.registry}/${i.repository}`))].sort().join(' ');
+}
+
+/** The workloads that share their images with another one: only those can be copies (see areCopies). */
+function sharingImages(model: ClusterModel): PodTemplateOwner[] {
+  const keys = new Map<PodTemplateOwner, string>();
+  const counts = new Map<string, number>();
+  for (const owner of model.podTemplates()) {
+    const key = repositoriesOf(owner);
+    if (key === undefined) continue;
+    keys.set(owner, key);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...keys].filter(([, key]) => (counts.get(key) ?? 0) > 1).map(([owner]) => owner);
+}
+
+function describe(model: ClusterModel, owner: PodTemplateOwner): Deployed | undefined {
+  const repositories = repositoriesOf(owner);
+  if (repositories === undefined) return undefined;
   const containers = owner.template.spec?.containers ?? [];
   const images = containers.map((c) => parseImage(c.image ?? ''));
   const first = images[0];
@@ -49,7 +71,7 @@ function describe(model: ClusterModel, owner: PodTemplateOwner): Deployed | unde
     owner: owner.owner,
     namespace: owner.namespace,
     name: owner.owner.metadata?.name ?? '',
-    repositories: [...new Set(images.map((i) => `${i.registry}/${i.repository}`))].sort().join(' '),
+    repositories,
     mainRepository: `${first.registry}/${first.repository}`,
     tag: first.tag,
     commands: JSON.stringify(containers.map((c) => [c.command ?? [], c.args ?? []])),
@@ -164,7 +186,7 @@ export default defineRule({
     prevention: 'Run other environments on their own cluster or node pool, give their namespaces a ResourceQuota, and scale them to zero when idle (kube-downscaler, or a CronJob). Uninstall old releases instead of leaving them running.',
   },
   *detect(model, context) {
-    const deployed = model.podTemplates().flatMap((owner) => describe(model, owner) ?? []);
+    const deployed = sharingImages(model).flatMap((owner) => describe(model, owner) ?? []);
     const groups = groupCopies(deployed);
     if (groups.length === 0) return;
     const copies = groups.flatMap((group) => group.slice(1).map((copy) => ({ copy, original: group[0] as Deployed, group })));
