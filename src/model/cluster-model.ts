@@ -80,6 +80,12 @@ export interface PodTemplateOwner {
   readonly path: FieldPath;
 }
 
+/** The objects of one kind in one namespace, in input order and by name. */
+interface NamespaceShelf {
+  readonly objects: KubeObject[];
+  readonly byName: Map<string, KubeObject>;
+}
+
 const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController']);
 
 /**
@@ -91,9 +97,8 @@ export class ClusterModel {
   readonly objects: readonly KubeObject[];
 
   readonly #byKind = new Map<string, KubeObject[]>();
-  /** kind → namespace → objects */
-  readonly #byKindNamespace = new Map<string, Map<string, KubeObject[]>>();
-  readonly #byKey = new Map<string, KubeObject>();
+  /** kind → namespace → its objects, and them by name (the last one, when the input repeats an object) */
+  readonly #byNamespace = new Map<string, Map<string, NamespaceShelf>>();
   readonly #byUid = new Map<string, KubeObject>();
   /** Every object's owner, resolved once (null: none in the model). */
   readonly #owners = new Map<KubeObject, KubeObject | null>();
@@ -135,13 +140,16 @@ export class ClusterModel {
     let ofKind = this.#byKind.get(kind);
     if (!ofKind) this.#byKind.set(kind, (ofKind = []));
     ofKind.push(object);
-    let byNamespace = this.#byKindNamespace.get(kind);
-    if (!byNamespace) this.#byKindNamespace.set(kind, (byNamespace = new Map<string, KubeObject[]>()));
-    pushTo(byNamespace, object.metadata?.namespace ?? '', object);
-    const key = objectKey(object);
-    const sameKey = this.#byKey.get(key);
-    if (sameKey) this.#shadow(sameKey, object);
-    this.#byKey.set(key, object);
+    let inKind = this.#byNamespace.get(kind);
+    if (!inKind) this.#byNamespace.set(kind, (inKind = new Map<string, NamespaceShelf>()));
+    const namespace = object.metadata?.namespace ?? '';
+    let shelf = inKind.get(namespace);
+    if (!shelf) inKind.set(namespace, (shelf = { objects: [], byName: new Map<string, KubeObject>() }));
+    shelf.objects.push(object);
+    const name = object.metadata?.name ?? '';
+    const sameName = shelf.byName.get(name);
+    if (sameName) this.#shadow(sameName, object);
+    shelf.byName.set(name, object);
     const uid = object.metadata?.uid;
     if (uid) {
       const sameUid = this.#byUid.get(uid);
@@ -166,9 +174,9 @@ export class ClusterModel {
     for (const event of events) {
       const target = event.involvedObject ?? event.regarding;
       if (!target) continue;
-      const key = keyOf({ kind: target.kind, namespace: target.namespace ?? event.metadata?.namespace, name: target.name });
-      pushTo(this.#events, key, event);
-      const byKey = this.#byKey.get(key);
+      const namespace = target.namespace ?? event.metadata?.namespace;
+      pushTo(this.#events, keyOf({ kind: target.kind, namespace, name: target.name }), event);
+      const byKey = this.#lookup(target.kind, namespace, target.name);
       if (byKey) pushTo(this.#eventsOf, byKey, event);
       if (target.uid) {
         pushTo(this.#events, `uid:${target.uid}`, event);
@@ -200,7 +208,11 @@ export class ClusterModel {
       const byUid = this.#byUid.get(ref.uid);
       if (byUid) return byUid;
     }
-    return this.#byKey.get(keyOf({ kind: ref.kind, namespace: object.metadata.namespace, name: ref.name }));
+    return this.#lookup(ref.kind, object.metadata.namespace, ref.name);
+  }
+
+  #lookup(kind: string | undefined, namespace: string | undefined, name: string | undefined): KubeObject | undefined {
+    return this.#byNamespace.get(kind ?? '')?.get(namespace ?? '')?.byName.get(name ?? '');
   }
 
   /** Every object of a kind, optionally in one namespace. */
@@ -208,13 +220,13 @@ export class ClusterModel {
   list(kind: string, namespace?: string): readonly KubeObject[];
   list(kind: string, namespace?: string): readonly KubeObject[] {
     if (namespace === undefined) return this.#byKind.get(kind) ?? [];
-    return this.#byKindNamespace.get(kind)?.get(namespace) ?? [];
+    return this.#byNamespace.get(kind)?.get(namespace)?.objects ?? [];
   }
 
   get<K extends KnownKind>(kind: K, namespace: string | undefined, name: string): KindMap[K] | undefined;
   get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
   get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
-    return this.#byKey.get(keyOf({ kind, namespace, name }));
+    return this.#lookup(kind, namespace, name);
   }
 
   kinds(): string[] {
@@ -258,7 +270,7 @@ export class ClusterModel {
   /** Children of an equal object that is not itself in the model (looked up by key). */
   #childrenByKey(object: KubeObject): readonly KubeObject[] {
     if (this.#owners.has(object)) return [];
-    const same = this.#byKey.get(objectKey(object));
+    const same = this.#lookup(object.kind, object.metadata?.namespace, object.metadata?.name);
     return same && same !== object ? this.#children.get(same) ?? [] : [];
   }
 

@@ -66,35 +66,64 @@ function resolveEnvironments(model: ClusterModel): ContainerEnv[] {
   });
 }
 
+const literalOrigin: EnvOrigin = { type: 'literal' };
+const fieldOrigin: EnvOrigin = { type: 'field' };
+
+/** A resolved variable; its field path is only built when a finding asks for it. */
+class EnvVar implements ResolvedEnvVar {
+  readonly value?: string;
+
+  constructor(
+    readonly name: string,
+    value: string | undefined,
+    readonly origin: EnvOrigin,
+    private readonly containerPath: FieldPath,
+    private readonly list: 'env' | 'envFrom',
+    private readonly index: number,
+    private readonly field: 'value' | 'valueFrom' | undefined,
+  ) {
+    if (value !== undefined) this.value = value;
+  }
+
+  get path(): FieldPath {
+    return this.field === undefined ? [...this.containerPath, this.list, this.index] : [...this.containerPath, this.list, this.index, this.field];
+  }
+}
+
 /** Resolves one container's env and envFrom against the Secrets and ConfigMaps of its namespace. */
 export function resolveContainerEnv(model: ClusterModel, namespace: string, container: Container, containerPath: FieldPath): Map<string, ResolvedEnvVar> {
   const vars = new Map<string, ResolvedEnvVar>();
-  (container.envFrom ?? []).forEach((source, index) => {
-    const ref = source.secretRef ? { type: 'Secret' as const, name: source.secretRef.name } : source.configMapRef ? { type: 'ConfigMap' as const, name: source.configMapRef.name } : undefined;
-    if (!ref?.name) return;
+  const envFrom = container.envFrom ?? [];
+  for (let index = 0; index < envFrom.length; index++) {
+    const source = envFrom[index];
+    const ref = source?.secretRef ? { type: 'Secret' as const, name: source.secretRef.name } : source?.configMapRef ? { type: 'ConfigMap' as const, name: source.configMapRef.name } : undefined;
+    if (!ref?.name) continue;
     const data = configData(model, ref.type, namespace, ref.name);
     for (const [key, value] of Object.entries(data ?? {})) {
-      const name = `${source.prefix ?? ''}${key}`;
-      vars.set(name, { name, value, origin: { type: ref.type, name: ref.name, key, via: 'envFrom' }, path: [...containerPath, 'envFrom', index] });
+      const name = `${source?.prefix ?? ''}${key}`;
+      vars.set(name, new EnvVar(name, value, { type: ref.type, name: ref.name, key, via: 'envFrom' }, containerPath, 'envFrom', index, undefined));
     }
-  });
-  (container.env ?? []).forEach((variable, index) => {
-    const name = variable.name;
-    if (!name) return;
-    const path = [...containerPath, 'env', index];
-    const secret = variable.valueFrom?.secretKeyRef;
-    const configMap = variable.valueFrom?.configMapKeyRef;
-    const ref = secret ? { type: 'Secret' as const, ...secret } : configMap ? { type: 'ConfigMap' as const, ...configMap } : undefined;
+  }
+  const env = container.env ?? [];
+  for (let index = 0; index < env.length; index++) {
+    const variable = env[index];
+    const name = variable?.name;
+    if (!variable || !name) continue;
+    const valueFrom = variable.valueFrom;
+    if (!valueFrom) {
+      vars.set(name, new EnvVar(name, variable.value ?? '', literalOrigin, containerPath, 'env', index, 'value'));
+      continue;
+    }
+    const secret = valueFrom.secretKeyRef;
+    const ref = secret ? { type: 'Secret' as const, ...secret } : valueFrom.configMapKeyRef ? { type: 'ConfigMap' as const, ...valueFrom.configMapKeyRef } : undefined;
     if (ref) {
-      if (!ref.name || !ref.key) return;
+      if (!ref.name || !ref.key) continue;
       const value = configData(model, ref.type, namespace, ref.name)?.[ref.key];
-      vars.set(name, { name, ...(value === undefined ? {} : { value }), origin: { type: ref.type, name: ref.name, key: ref.key, via: 'env' }, path: [...path, 'valueFrom'] });
-    } else if (variable.valueFrom) {
-      vars.set(name, { name, origin: { type: 'field' }, path: [...path, 'valueFrom'] });
+      vars.set(name, new EnvVar(name, value, { type: ref.type, name: ref.name, key: ref.key, via: 'env' }, containerPath, 'env', index, 'valueFrom'));
     } else {
-      vars.set(name, { name, value: variable.value ?? '', origin: { type: 'literal' }, path: [...path, 'value'] });
+      vars.set(name, new EnvVar(name, undefined, fieldOrigin, containerPath, 'env', index, 'valueFrom'));
     }
-  });
+  }
   return vars;
 }
 
