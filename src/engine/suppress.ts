@@ -61,6 +61,7 @@ export function applySuppressions(findings: readonly Finding[], model: ClusterMo
 function ignoredByAnnotation(object: KubeObject): IgnoreEntry[] {
   const own = object.metadata?.annotations?.[ignoreAnnotation];
   const template = (object as Workload).spec?.template?.metadata?.annotations?.[ignoreAnnotation];
+  if (own === undefined && template === undefined) return [];
   return [own, template].flatMap((value) => (typeof value === 'string' ? parseIgnoreAnnotation(value) : []));
 }
 

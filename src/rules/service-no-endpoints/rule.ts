@@ -52,10 +52,12 @@ function checkPods(model: ClusterModel, service: Service): Found | undefined {
   const namespace = service.metadata?.namespace ?? '';
   const selector = service.spec?.selector ?? {};
   const pods = model.podsOfService(service).filter((pod) => pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed');
+  // The common case first: a ready pod behind the Service.
+  if (pods.some((pod) => podHealth(pod).ready)) return undefined;
   const endpoints = model.endpointsOf(service);
   const base = { subject: service, data: { selector: formatLabels(selector) } };
   if (pods.length > 0) {
-    if (pods.some((pod) => podHealth(pod).ready) || endpoints.ready.length > 0) return undefined;
+    if (endpoints.ready.length > 0) return undefined;
     const states = pods.map((pod) => `${podName(pod)} ${podHealth(pod).state}`);
     return {
       ...base,

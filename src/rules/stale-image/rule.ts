@@ -73,12 +73,15 @@ export default defineRule({
   *detect(model) {
     const byWorkload = new Map<string, { workload: KubeObject; running: Running[] }>();
     for (const pod of model.list('Pod')) {
+      // Only pods that report a running digest tell anything (about drift or an old template).
+      const running = runningImages(pod);
+      if (running.length === 0) continue;
       const workload = model.rootOwner(pod);
       if (workload === pod) continue;
       const id = `${workload.kind ?? ''}/${workload.metadata?.namespace ?? ''}/${workload.metadata?.name ?? ''}`;
-      const entry = byWorkload.get(id) ?? { workload, running: [] };
-      entry.running.push(...runningImages(pod));
-      byWorkload.set(id, entry);
+      const entry = byWorkload.get(id);
+      if (entry) entry.running.push(...running);
+      else byWorkload.set(id, { workload, running });
     }
     for (const { workload, running } of byWorkload.values()) {
       const byImage = new Map<string, Running[]>();

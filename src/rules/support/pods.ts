@@ -8,8 +8,19 @@ export interface ContainerInPod {
   readonly init: boolean;
 }
 
-/** Every container status of a pod, init containers included. */
-export function containerStatuses(pod: Pod): ContainerInPod[] {
+const statusesOf = new WeakMap<Pod, readonly ContainerInPod[]>();
+
+/** Every container status of a pod, init containers included (once per pod: several rules ask). */
+export function containerStatuses(pod: Pod): readonly ContainerInPod[] {
+  let statuses = statusesOf.get(pod);
+  if (!statuses) {
+    statuses = collectStatuses(pod);
+    statusesOf.set(pod, statuses);
+  }
+  return statuses;
+}
+
+function collectStatuses(pod: Pod): ContainerInPod[] {
   return [
     ...(pod.status?.initContainerStatuses ?? []).map((status) => ({ pod, status, init: true })),
     ...(pod.status?.containerStatuses ?? []).map((status) => ({ pod, status, init: false })),
