@@ -35,6 +35,7 @@ interface ScanFlags extends RuleOptionFlags, LiveFlags {
   readonly output?: string;
   readonly namespace?: string;
   readonly failOn?: string;
+  readonly minSeverity?: string;
   readonly color?: boolean;
   readonly config?: string;
 }
@@ -71,6 +72,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       .option('--demo', 'scan the bundled demo cluster (a small web shop with several failures)')
       .option('-n, --namespace <namespace>', 'only this namespace (live: only list it; default: all namespaces)')
       .option('--fail-on <severity>', 'exit 1 when a finding at or above this severity exists (critical, warning, info)')
+      .option('--min-severity <severity>', 'report only findings at or above this severity (critical, warning, info) and what causes them; --fail-on judges what is reported')
       .option('--config <file>', 'config file (default: .kubetriage.yaml in the working folder, when present)')
       .option('--node-cost <price>', 'monthly price of one node: duplicate-workload states what the copies cost')
       .option('--repo <dir>', 'source repository: image-version-drift compares deployed tags with its package versions and HEAD')
@@ -141,6 +143,7 @@ async function scanCommand(flags: ScanFlags, io: CliIo): Promise<number> {
   }
   const config = await loadConfig(flags.config, io.cwd, rules.map((r) => r.id));
   const failOn: Severity | undefined = flags.failOn === undefined ? config.failOn : parseSeverity(flags.failOn, '--fail-on');
+  const minSeverity = flags.minSeverity === undefined ? undefined : parseSeverity(flags.minSeverity, '--min-severity');
   const options = ruleOptions(flags);
   const redactor = new Redactor();
   let input: SourceResult;
@@ -171,6 +174,7 @@ async function scanCommand(flags: ScanFlags, io: CliIo): Promise<number> {
     config,
     options,
     ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),
+    ...(minSeverity === undefined ? {} : { minSeverity }),
   });
   await writeResult(result, io, { format: flags.format, output: flags.output, color: flags.color });
   return exitCodeFor(result, failOn);

@@ -82,6 +82,29 @@ describe('kubetriage scan --demo', () => {
     expect(bad.stderr).toContain('--fail-on "severe": expected one of critical, warning, info');
   });
 
+  it('--min-severity reports what is at or above it, and the findings that cause those', async () => {
+    interface Report { findings: { id: string; severity: string; causedBy: string[] }[]; summary: { critical: number; warning: number; info: number }; notes: string[] }
+    const all = JSON.parse((await kubetriage(['scan', '--demo', '--format', 'json'])).stdout) as Report;
+    const result = await kubetriage(['scan', '--demo', '--format', 'json', '--min-severity', 'critical', '--fail-on', 'warning']);
+    const critical = JSON.parse(result.stdout) as Report;
+    // Every critical finding is there; anything else only as a cause (transitively) of a shown one.
+    expect(critical.findings.filter((f) => f.severity === 'critical').map((f) => f.id).sort()).toEqual(all.findings.filter((f) => f.severity === 'critical').map((f) => f.id).sort());
+    const causes = new Set(critical.findings.flatMap((f) => f.causedBy));
+    for (const finding of critical.findings.filter((f) => f.severity !== 'critical')) expect(causes).toContain(finding.id);
+    expect(critical.findings.some((f) => f.severity === 'warning')).toBe(true); // the demo has warnings that cause critical findings
+    for (const cause of causes) expect(critical.findings.map((f) => f.id)).toContain(cause);
+    const hidden = all.findings.length - critical.findings.length;
+    expect(hidden).toBeGreaterThan(0);
+    expect(critical.notes).toContain(`${hidden} finding(s) below critical not shown (--min-severity)`);
+    expect(critical.summary.info).toBe(0);
+    expect(result.code).toBe(1); // --fail-on warning: a warning is reported (as a cause)
+    const text = await kubetriage(['scan', '--demo', '--min-severity', 'critical']);
+    expect(text.stdout).not.toContain('INFO ');
+    const bad = await kubetriage(['scan', '--demo', '--min-severity', 'high']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--min-severity "high": expected one of critical, warning, info');
+  });
+
   it('--output writes the report to a file', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'kubetriage-')), 'report.json');
     const result = await kubetriage(['scan', '--demo', '--format', 'json', '-o', file]);
