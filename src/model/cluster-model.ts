@@ -110,6 +110,8 @@ export class ClusterModel {
   /** Objects that share their key or uid with another one (the input repeats them): looked up by name, not identity. */
   readonly #shadowed = new Set<KubeObject>();
   readonly #sortedEvents = new Map<KubeObject, readonly KubeEvent[]>();
+  /** Each event's place in time order (the order every events list keeps). */
+  readonly #eventRank = new Map<KubeEvent, number>();
   /** Services by namespace and by one `key=value` pair of their selector (any pair must match). */
   #serviceIndex: Map<string, Map<string, Service[]>> | undefined;
   readonly #servicesOfPod = new Map<KubeObject, readonly Service[]>();
@@ -140,8 +142,10 @@ export class ClusterModel {
     let ofKind = this.#byKind.get(kind);
     if (!ofKind) this.#byKind.set(kind, (ofKind = []));
     ofKind.push(object);
-    let inKind = this.#byNamespace.get(kind);
-    if (!inKind) this.#byNamespace.set(kind, (inKind = new Map<string, NamespaceShelf>()));
+    // Looked up by name as objectKey names it: an object without a kind under ''.
+    const shelfKind = object.kind ?? '';
+    let inKind = this.#byNamespace.get(shelfKind);
+    if (!inKind) this.#byNamespace.set(shelfKind, (inKind = new Map<string, NamespaceShelf>()));
     const namespace = object.metadata?.namespace ?? '';
     let shelf = inKind.get(namespace);
     if (!shelf) inKind.set(namespace, (shelf = { objects: [], byName: new Map<string, KubeObject>() }));
@@ -168,9 +172,11 @@ export class ClusterModel {
   /** Events by the object they are about (by kind/namespace/name and by uid), oldest first. */
   #indexEvents(): void {
     const events = [...(this.#byKind.get('Event') ?? [])] as KubeEvent[];
-    const times = new Map<KubeEvent, string>();
-    for (const event of events) times.set(event, eventTime(event));
-    events.sort((a, b) => compareStrings(times.get(a) ?? '', times.get(b) ?? ''));
+    // By time (as instants: `…:00.9Z` is after `…:00Z`), unknown times first; ties keep input order.
+    const times = new Map<KubeEvent, number>();
+    for (const event of events) times.set(event, eventInstant(event));
+    events.sort((a, b) => (times.get(a) ?? 0) - (times.get(b) ?? 0));
+    events.forEach((event, rank) => this.#eventRank.set(event, rank));
     for (const event of events) {
       const target = event.involvedObject ?? event.regarding;
       if (!target) continue;
@@ -178,10 +184,17 @@ export class ClusterModel {
       pushTo(this.#events, keyOf({ kind: target.kind, namespace, name: target.name }), event);
       const byKey = this.#lookup(target.kind, namespace, target.name);
       if (byKey) pushTo(this.#eventsOf, byKey, event);
+      let clusterScoped: KubeObject | undefined;
+      if (target.namespace === undefined && namespace) {
+        // The kubelet's events about a Node sit in `default` and name no namespace: the Node has none.
+        pushTo(this.#events, keyOf({ kind: target.kind, namespace: '', name: target.name }), event);
+        clusterScoped = this.#lookup(target.kind, '', target.name);
+        if (clusterScoped) pushTo(this.#eventsOf, clusterScoped, event);
+      }
       if (target.uid) {
         pushTo(this.#events, `uid:${target.uid}`, event);
         const byUid = this.#byUid.get(target.uid);
-        if (byUid && byUid !== byKey) pushTo(this.#eventsOf, byUid, event);
+        if (byUid && byUid !== byKey && byUid !== clusterScoped) pushTo(this.#eventsOf, byUid, event);
       }
     }
   }
@@ -220,6 +233,8 @@ export class ClusterModel {
   list(kind: string, namespace?: string): readonly KubeObject[];
   list(kind: string, namespace?: string): readonly KubeObject[] {
     if (namespace === undefined) return this.#byKind.get(kind) ?? [];
+    // Objects without a kind are listed as 'Unknown' (kinds()) but shelved under ''.
+    if (kind === 'Unknown' || kind === '') return (this.#byKind.get(kind) ?? []).filter((o) => (o.metadata?.namespace ?? '') === namespace);
     return this.#byNamespace.get(kind)?.get(namespace)?.objects ?? [];
   }
 
@@ -295,7 +310,7 @@ export class ClusterModel {
     if (!byLabel) return [];
     let candidates = byLabel.get('') ?? [];
     for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-      const posting = byLabel.get(`${key}=${value}`) ?? [];
+      const posting = byLabel.get(labelPair(key, value)) ?? [];
       if (posting.length < candidates.length) candidates = posting;
     }
     return candidates.filter((pod) => selectorMatches(selector, pod.metadata?.labels));
@@ -310,7 +325,7 @@ export class ClusterModel {
       let byLabel = index.get(namespace);
       if (!byLabel) index.set(namespace, (byLabel = new Map<string, Pod[]>()));
       const labels = pod.metadata?.labels;
-      if (labels) for (const key in labels) pushTo(byLabel, `${key}=${labels[key] ?? ''}`, pod);
+      if (labels) for (const key in labels) pushTo(byLabel, labelPair(key, labels[key] ?? ''), pod);
       pushTo(byLabel, '', pod);
     }
     this.#podLabelIndex = index;
@@ -340,7 +355,7 @@ export class ClusterModel {
     if (!byPair) return [];
     const found: Service[] = [];
     for (const key in labels) {
-      const candidates = byPair.get(`${key}=${labels[key] ?? ''}`);
+      const candidates = byPair.get(labelPair(key, labels[key] ?? ''));
       if (!candidates) continue;
       for (const service of candidates) {
         if (selectorMatches({ matchLabels: service.spec?.selector ?? {} }, labels)) found.push(service);
@@ -365,7 +380,7 @@ export class ClusterModel {
       const namespace = service.metadata?.namespace ?? '';
       let byPair = index.get(namespace);
       if (!byPair) index.set(namespace, (byPair = new Map<string, Service[]>()));
-      pushTo(byPair, `${first}=${selector[first] ?? ''}`, service);
+      pushTo(byPair, labelPair(first, selector[first] ?? ''), service);
     }
     this.#serviceIndex = index;
     return index;
@@ -436,7 +451,7 @@ export class ClusterModel {
     if (byUid.length > 0 && byUid !== byName) {
       const named = new Set(byName);
       const extra = byUid.filter((event) => !named.has(event));
-      if (extra.length > 0) events = [...byName, ...extra].sort((a, b) => compareStrings(eventTime(a), eventTime(b)));
+      if (extra.length > 0) events = [...byName, ...extra].sort((a, b) => (this.#eventRank.get(a) ?? 0) - (this.#eventRank.get(b) ?? 0));
     }
     if (this.#owners.has(object)) this.#sortedEvents.set(object, events);
     return events;
@@ -532,8 +547,9 @@ export class ClusterModel {
 
   /**
    * Every pod template in the model: workloads' spec.template, CronJobs' job template, and
-   * bare Pods (those no workload owns). On cluster state, templates of ReplicaSets owned by
-   * a Deployment are left out: the Deployment's template is the one people edit.
+   * bare Pods (those no object of the model owns: a static pod whose Node is in the model is
+   * left out). Templates of ReplicaSets and Jobs owned by an object of the model are left
+   * out too: the Deployment's (CronJob's) template is the one people edit.
    */
   podTemplates(): readonly PodTemplateOwner[] {
     this.#podTemplates ??= this.#collectPodTemplates();
@@ -615,9 +631,15 @@ function logKey(namespace: string, pod: string, container: string, previous: boo
   return `${namespace}/${pod}/${container}/${previous ? 'previous' : 'current'}`;
 }
 
-/** Code-unit order, as localeCompare gave for the ISO timestamps compared here, without its cost. */
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** When an event last happened, in ms since the epoch; -Infinity when it says no (valid) time. */
+function eventInstant(event: KubeEvent): number {
+  const time = Date.parse(eventTime(event));
+  return Number.isNaN(time) ? -Infinity : time;
+}
+
+/** A label as an index key: NUL cannot occur in label keys or values, `=` can in unvalidated manifests. */
+function labelPair(key: string, value: string): string {
+  return `${key}\u0000${value}`;
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
