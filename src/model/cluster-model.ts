@@ -578,7 +578,8 @@ export class ClusterModel {
 
   /** A container's log, when the source had it. */
   logOf(namespace: string, pod: string, container: string, previous: boolean): string | undefined {
-    return this.#logs.get(logKey(namespace, pod, container, previous));
+    // Most sources carry no logs, or few: no key to build then.
+    return this.#logs.size === 0 ? undefined : this.#logs.get(logKey(namespace, pod, container, previous));
   }
 
   /** The log that best explains a crash: the previous instance's, else the current one's. */

@@ -64,9 +64,11 @@ export function classifyCrash(match: LogMatch | undefined, exitCode: number | un
 function crashesOf(model: ClusterModel, pod: Pod, now: Date): Crash[] {
   const crashes: Crash[] = [];
   for (const entry of containerStatuses(pod)) {
+    const backOff = entry.status.state?.waiting?.reason === 'CrashLoopBackOff';
+    // Neither backing off nor restarting: nothing to read (the common, healthy case).
+    if (!backOff && (entry.status.restartCount ?? 0) < climbingRestarts) continue;
     const container = entry.status.name ?? '';
     const terminated = lastTermination(entry.status);
-    const backOff = entry.status.state?.waiting?.reason === 'CrashLoopBackOff';
     const finished = Date.parse(terminated?.finishedAt ?? '');
     const climbing = !backOff && (entry.status.restartCount ?? 0) >= climbingRestarts && terminated !== undefined
       && terminated.exitCode !== 0 && Number.isFinite(finished) && now.getTime() - finished < recentCrash;

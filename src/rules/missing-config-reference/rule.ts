@@ -50,17 +50,21 @@ function reportsOf(model: ClusterModel, template: PodTemplateOwner): readonly Re
   const reports: Report[] = [];
   const pods = model.podsOf(template.owner);
   for (const pod of pods) {
-    for (const status of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
-      const waiting = status.state?.waiting;
-      if (waiting?.message) reports.push({ message: waiting.message, lower: waiting.message.toLowerCase(), line: `${podName(pod)} ${status.name ?? ''} waiting in ${waiting.reason ?? ''}: ${waiting.message}` });
+    for (const statuses of [pod.status?.initContainerStatuses, pod.status?.containerStatuses]) {
+      for (const status of statuses ?? []) {
+        const waiting = status.state?.waiting;
+        if (waiting?.message) reports.push({ message: waiting.message, lower: waiting.message.toLowerCase(), line: `${podName(pod)} ${status.name ?? ''} waiting in ${waiting.reason ?? ''}: ${waiting.message}` });
+      }
     }
   }
-  const objects = [...pods, template.owner, ...model.ownedBy(template.owner, 'ReplicaSet'), ...model.ownedBy(template.owner, 'Job')];
-  for (const object of objects) {
+  const warnings = (object: KubeObject): void => {
     for (const event of model.eventsFor(object)) {
       if (event.type === 'Warning' && event.message) reports.push({ message: event.message, lower: event.message.toLowerCase(), line: eventEvidence(event) });
     }
-  }
+  };
+  for (const pod of pods) warnings(pod);
+  warnings(template.owner);
+  for (const child of model.ownedBy(template.owner)) if (child.kind === 'ReplicaSet' || child.kind === 'Job') warnings(child);
   reportCache.set(template, reports);
   return reports;
 }

@@ -95,13 +95,15 @@ export default defineRule<'port' | 'noReadiness' | 'identical' | 'healthPath', C
   *detect(model) {
     for (const item of templateContainers(model)) {
       const { container } = item;
-      const base = {
+      // Most containers need no finding: the data for one is built only when it is.
+      let data: { container: string; workload: string; declared: string; file: string; nsFlag: string } | undefined;
+      const baseData = (): NonNullable<typeof data> => (data ??= {
         container: item.name,
         workload: ownerName(item.owner),
         declared: declaredPorts(container),
         file: model.locate(item.owner)?.file ?? 'the manifest',
         nsFlag: namespaceFlag(item.namespace),
-      };
+      });
       for (const probeKind of probeKinds) {
         const probe = container[probeKind];
         if (!probe) continue;
@@ -118,19 +120,21 @@ export default defineRule<'port' | 'noReadiness' | 'identical' | 'healthPath', C
           // A probe on a second, undeclared listener (metrics, admin) works; a missing name never does.
           severity: named ? 'warning' : 'info',
           key: `${item.name}/${probeKind}`,
-          data: { ...base, probe: probeKind, port: String(target.port) },
-          evidence: [`${probeKind}: port ${String(target.port)}`, `container ports: ${base.declared}`],
+          data: { ...baseData(), probe: probeKind, port: String(target.port) },
+          evidence: [`${probeKind}: port ${String(target.port)}`, `container ports: ${baseData().declared}`],
         };
       }
-      const service = servicesSelectingTemplate(model, item.template)[0];
-      if (service && !container.readinessProbe && (container.ports ?? []).length > 0 && item.owner.kind !== 'Job' && item.owner.kind !== 'CronJob') {
+      const service = !container.readinessProbe && (container.ports ?? []).length > 0 && item.owner.kind !== 'Job' && item.owner.kind !== 'CronJob'
+        ? servicesSelectingTemplate(model, item.template)[0]
+        : undefined;
+      if (service) {
         yield {
           subject: item.owner,
           path: item.path,
           messageId: 'noReadiness',
           cause: 'no-readiness-probe',
           key: `${item.name}/readiness`,
-          data: { ...base, service: service.metadata?.name ?? '' },
+          data: { ...baseData(), service: service.metadata?.name ?? '' },
           evidence: [`Service ${service.metadata?.name ?? ''} selects ${Object.entries(service.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',')}`, 'readinessProbe: none'],
         };
       }
@@ -142,7 +146,7 @@ export default defineRule<'port' | 'noReadiness' | 'identical' | 'healthPath', C
           cause: 'liveness-equals-readiness',
           severity: 'info',
           key: `${item.name}/identical`,
-          data: base,
+          data: baseData(),
           evidence: [`livenessProbe = readinessProbe = ${JSON.stringify(container.readinessProbe)}`],
         };
       }
@@ -157,7 +161,7 @@ export default defineRule<'port' | 'noReadiness' | 'identical' | 'healthPath', C
             messageId: 'healthPath',
             cause: 'health-check-path-differs',
             key: `${item.name}/health-path/${ingress.metadata?.name ?? ''}`,
-            data: { ...base, probePath, healthPath: path, ingress: ingress.metadata?.name ?? '', annotation },
+            data: { ...baseData(), probePath, healthPath: path, ingress: ingress.metadata?.name ?? '', annotation },
             evidence: [`readinessProbe.httpGet.path: ${probePath}`, `Ingress ${ingress.metadata?.name ?? ''}: ${annotation}: ${path}`],
           };
         }

@@ -84,6 +84,10 @@ export default defineRule({
       else byWorkload.set(id, { workload, running });
     }
     for (const { workload, running } of byWorkload.values()) {
+      yield* oldTemplate(workload, running.map((r) => r.pod));
+      // The common case: every replica runs one build.
+      const firstDigest = running[0]?.digest;
+      if (running.every((r) => r.digest === firstDigest)) continue;
       const byImage = new Map<string, Running[]>();
       for (const item of running) {
         const key = `${item.container}\u0000${item.image}`;
@@ -113,7 +117,6 @@ export default defineRule({
           evidence: items.map((i) => `pod ${podName(i.pod)} on ${i.pod.spec?.nodeName ?? 'unknown node'}: ${shortDigest(i.digest)} (started ${startedAt(i) || 'unknown'})`),
         };
       }
-      yield* oldTemplate(workload, running.map((r) => r.pod));
     }
 
     function* oldTemplate(workload: KubeObject, pods: readonly Pod[]) {
