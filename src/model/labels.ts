@@ -10,8 +10,9 @@ type Labels = Readonly<Record<string, string>> | undefined;
  */
 export function selectorMatches(selector: LabelSelector, labels: Labels): boolean {
   const have = labels ?? {};
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    if (have[key] !== value) return false;
+  const wanted = selector.matchLabels;
+  if (wanted) {
+    for (const key in wanted) if (have[key] !== wanted[key]) return false;
   }
   for (const requirement of selector.matchExpressions ?? []) {
     const key = requirement.key ?? '';
