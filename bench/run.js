@@ -1,7 +1,8 @@
 // npm run bench: synthetic dumps of 1k and 10k pods (150k with BENCH_150K=1 or --150k),
 // each scanned in a child process (wall time, CPU time, peak RSS) and, on the same bytes
 // in the same run, read + JSON.parse'd bare where a string can hold them (< 512 MiB).
-// Scans and parses alternate --repeat=N times (default 3, BENCH_REPEAT); medians are shown.
+// Scans and parses alternate --repeat=N times (default 3, BENCH_REPEAT): times are medians,
+// ratios the median of each scan over the parse run right after it.
 // Dumps are cached in bench/out/ (delete them, or pass --regenerate, after changing generate.js).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -49,13 +50,16 @@ for (const pods of sizes) {
     scans.push(measure('scan', file));
     if (bytes < maxString) parses.push(measure('parse', file));
   }
-  rows.push({ pods, bytes, runs: times, scan: median(scans, 'scanMs'), parse: parses.length > 0 ? median(parses, 'parseMs') : undefined });
+  // Each scan is compared with the parse run right after it (same moment of the machine).
+  const pairs = parses.map((parse, i) => ({ wall: scans[i].scanMs / parse.parseMs, cpu: scans[i].scanCpuMs / parse.parseCpuMs }));
+  const ratios = pairs.length > 0 ? { wall: median(pairs, 'wall').wall, cpu: median(pairs, 'cpu').cpu } : undefined;
+  rows.push({ pods, bytes, runs: times, scan: median(scans, 'scanMs'), parse: parses.length > 0 ? median(parses, 'parseMs') : undefined, ratios });
 }
 
 const system = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, load average ${loadavg()[0].toFixed(1)}`;
 console.log(`kubetriage bench — ${system}; median of ${repeat} alternating runs (--repeat=N)\n`);
 console.log('pods     dump       objects  findings  scan wall (ingest + model+rules)  scan CPU   peak RSS  JSON.parse wall  read+parse wall  JSON.parse CPU  scan/parse wall  scan/parse CPU');
-for (const { pods, bytes, scan, parse } of rows) {
+for (const { pods, bytes, scan, parse, ratios } of rows) {
   const cells = [
     String(pods).padEnd(8),
     `${(bytes / 1024 / 1024).toFixed(0)} MiB`.padEnd(10),
@@ -67,8 +71,8 @@ for (const { pods, bytes, scan, parse } of rows) {
     (parse ? fmt(parse.parseMs) : 'n/a (> max string)').padEnd(16),
     (parse ? fmt(parse.readMs + parse.parseMs) : 'n/a').padEnd(16),
     (parse ? fmt(parse.parseCpuMs) : 'n/a').padEnd(15),
-    (parse ? `${(scan.scanMs / parse.parseMs).toFixed(2)}×` : 'n/a').padEnd(16),
-    parse ? `${(scan.scanCpuMs / parse.parseCpuMs).toFixed(2)}×` : 'n/a',
+    (ratios ? `${ratios.wall.toFixed(2)}×` : 'n/a').padEnd(16),
+    ratios ? `${ratios.cpu.toFixed(2)}×` : 'n/a',
   ];
   console.log(cells.join(' '));
 }
