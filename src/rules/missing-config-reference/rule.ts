@@ -69,10 +69,45 @@ function reportsOf(model: ClusterModel, template: PodTemplateOwner): readonly Re
   return reports;
 }
 
+const messagesByNamespace = new WeakMap<ClusterModel, ReadonlyMap<string, string>>();
+
+/**
+ * Every waiting message and Warning event message of each namespace, in lower case: a name
+ * that occurs in none of them cannot be reported about, and most templates are then done
+ * without looking at their pods.
+ */
+function namespaceMessages(model: ClusterModel): ReadonlyMap<string, string> {
+  let messages = messagesByNamespace.get(model);
+  if (messages) return messages;
+  const parts = new Map<string, string[]>();
+  const add = (namespace: string, message: string): void => {
+    const list = parts.get(namespace);
+    if (list) list.push(message.toLowerCase());
+    else parts.set(namespace, [message.toLowerCase()]);
+  };
+  for (const pod of model.list('Pod')) {
+    for (const statuses of [pod.status?.initContainerStatuses, pod.status?.containerStatuses]) {
+      for (const status of statuses ?? []) {
+        const message = status.state?.waiting?.message;
+        if (message) add(pod.metadata?.namespace ?? '', message);
+      }
+    }
+  }
+  for (const event of model.list('Event')) {
+    if (event.type !== 'Warning' || !event.message) continue;
+    const target = event.involvedObject ?? event.regarding;
+    add(target?.namespace ?? event.metadata?.namespace ?? '', event.message);
+  }
+  messages = new Map([...parts].map(([namespace, list]) => [namespace, list.join('\n')]));
+  messagesByNamespace.set(model, messages);
+  return messages;
+}
+
 /** Messages pods and events give about a name: CreateContainerConfigError, FailedMount, FailedCreate. */
 function reportsAbout(model: ClusterModel, template: PodTemplateOwner, kind: ReferencedKind, name: string): string[] {
   if (model.source !== 'cluster') return [];
   const lowerName = name.toLowerCase();
+  if (!(namespaceMessages(model).get(template.namespace) ?? '').includes(lowerName)) return [];
   // Most templates report nothing, or nothing naming this object: the pattern is built only when something might match.
   const candidates = reportsOf(model, template).filter((r) => r.lower.includes(lowerName));
   if (candidates.length === 0) return [];
