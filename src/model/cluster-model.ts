@@ -80,6 +80,29 @@ export interface PodTemplateOwner {
   readonly path: FieldPath;
 }
 
+/** A ConfigReference whose path is built when a finding asks for it. */
+class Reference implements ConfigReference {
+  readonly key?: string;
+  readonly container?: string;
+
+  constructor(
+    readonly kind: 'Secret' | 'ConfigMap',
+    readonly name: string,
+    readonly optional: boolean,
+    readonly via: ConfigReferenceVia,
+    private readonly pathOf: () => FieldPath,
+    key: string | undefined,
+    container: string | undefined,
+  ) {
+    if (key !== undefined) this.key = key;
+    if (container !== undefined) this.container = container;
+  }
+
+  get path(): FieldPath {
+    return this.pathOf();
+  }
+}
+
 /** The objects of one kind in one namespace, in input order and by name. */
 interface NamespaceShelf {
   readonly objects: KubeObject[];
@@ -500,48 +523,50 @@ export class ClusterModel {
   /** Every Secret/ConfigMap a pod spec refers to, with where and by which container. */
   configReferences(spec: Pod['spec'], specPath: FieldPath = ['spec']): ConfigReference[] {
     const refs: ConfigReference[] = [];
-    const containerGroups = [['containers', spec?.containers], ['initContainers', spec?.initContainers]] as const;
-    for (const [group, containers] of containerGroups) {
-      (containers ?? []).forEach((container, ci) => {
-        const base = [...specPath, group, ci];
-        (container.env ?? []).forEach((env, ei) => {
-          const secret = env.valueFrom?.secretKeyRef;
-          const configMap = env.valueFrom?.configMapKeyRef;
-          const ref = secret ? { kind: 'Secret' as const, ...secret } : configMap ? { kind: 'ConfigMap' as const, ...configMap } : undefined;
-          if (ref?.name) {
-            refs.push({
-              kind: ref.kind, name: ref.name, ...(ref.key ? { key: ref.key } : {}), optional: ref.optional === true,
-              via: 'env', ...(container.name ? { container: container.name } : {}), path: [...base, 'env', ei, 'valueFrom'],
-            });
-          }
-        });
-        (container.envFrom ?? []).forEach((source, si) => {
-          const ref = source.secretRef ? { kind: 'Secret' as const, ...source.secretRef } : source.configMapRef ? { kind: 'ConfigMap' as const, ...source.configMapRef } : undefined;
-          if (ref?.name) {
-            refs.push({
-              kind: ref.kind, name: ref.name, optional: ref.optional === true, via: 'envFrom',
-              ...(container.name ? { container: container.name } : {}), path: [...base, 'envFrom', si],
-            });
-          }
-        });
-      });
+    const add = (kind: 'Secret' | 'ConfigMap', name: string, optional: boolean | undefined, via: ConfigReferenceVia, path: () => FieldPath, key?: string, container?: string): void => {
+      refs.push(new Reference(kind, name, optional === true, via, path, key, container));
+    };
+    for (const group of ['containers', 'initContainers'] as const) {
+      const containers = spec?.[group] ?? [];
+      for (let ci = 0; ci < containers.length; ci++) {
+        const container = containers[ci];
+        if (!container) continue;
+        const env = container.env ?? [];
+        for (let ei = 0; ei < env.length; ei++) {
+          const valueFrom = env[ei]?.valueFrom;
+          if (!valueFrom) continue;
+          const secret = valueFrom.secretKeyRef;
+          const configMap = valueFrom.configMapKeyRef;
+          const ref = secret ?? configMap;
+          if (!ref?.name) continue;
+          add(secret ? 'Secret' : 'ConfigMap', ref.name, ref.optional, 'env', () => [...specPath, group, ci, 'env', ei, 'valueFrom'], ref.key || undefined, container.name || undefined);
+        }
+        const envFrom = container.envFrom ?? [];
+        for (let si = 0; si < envFrom.length; si++) {
+          const source = envFrom[si];
+          const ref = source?.secretRef ?? source?.configMapRef;
+          if (!ref?.name) continue;
+          add(source?.secretRef ? 'Secret' : 'ConfigMap', ref.name, ref.optional, 'envFrom', () => [...specPath, group, ci, 'envFrom', si], undefined, container.name || undefined);
+        }
+      }
     }
-    (spec?.volumes ?? []).forEach((volume, vi) => {
-      const path = [...specPath, 'volumes', vi];
-      if (volume.secret?.secretName) {
-        refs.push({ kind: 'Secret', name: volume.secret.secretName, optional: volume.secret.optional === true, via: 'volume', path });
-      }
-      if (volume.configMap?.name) {
-        refs.push({ kind: 'ConfigMap', name: volume.configMap.name, optional: volume.configMap.optional === true, via: 'volume', path });
-      }
+    const volumes = spec?.volumes ?? [];
+    for (let vi = 0; vi < volumes.length; vi++) {
+      const volume = volumes[vi];
+      if (!volume) continue;
+      const path = (): FieldPath => [...specPath, 'volumes', vi];
+      if (volume.secret?.secretName) add('Secret', volume.secret.secretName, volume.secret.optional, 'volume', path);
+      if (volume.configMap?.name) add('ConfigMap', volume.configMap.name, volume.configMap.optional, 'volume', path);
       for (const source of volume.projected?.sources ?? []) {
-        if (source.secret?.name) refs.push({ kind: 'Secret', name: source.secret.name, optional: source.secret.optional === true, via: 'volume', path });
-        if (source.configMap?.name) refs.push({ kind: 'ConfigMap', name: source.configMap.name, optional: source.configMap.optional === true, via: 'volume', path });
+        if (source.secret?.name) add('Secret', source.secret.name, source.secret.optional, 'volume', path);
+        if (source.configMap?.name) add('ConfigMap', source.configMap.name, source.configMap.optional, 'volume', path);
       }
-    });
-    (spec?.imagePullSecrets ?? []).forEach((secret, i) => {
-      if (secret.name) refs.push({ kind: 'Secret', name: secret.name, optional: true, via: 'imagePullSecret', path: [...specPath, 'imagePullSecrets', i] });
-    });
+    }
+    const pullSecrets = spec?.imagePullSecrets ?? [];
+    for (let i = 0; i < pullSecrets.length; i++) {
+      const name = pullSecrets[i]?.name;
+      if (name) add('Secret', name, true, 'imagePullSecret', () => [...specPath, 'imagePullSecrets', i]);
+    }
     return refs;
   }
 

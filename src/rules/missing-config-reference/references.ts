@@ -23,13 +23,9 @@ const clusterProvidedConfigMaps = new Set(['kube-root-ca.crt', 'openshift-servic
 export function templateReferences(model: ClusterModel, template: PodTemplateOwner): TemplateReference[] {
   const spec = template.template.spec;
   const specPath: FieldPath = [...template.path, 'spec'];
+  // A ConfigReference is a TemplateReference already.
   const refs: TemplateReference[] = model.configReferences(spec, specPath)
-    .filter((r) => r.via !== 'imagePullSecret' && !(r.kind === 'ConfigMap' && clusterProvidedConfigMaps.has(r.name)))
-    .map((r) => ({
-      kind: r.kind, name: r.name, via: r.via, path: r.path, optional: r.optional,
-      ...(r.key === undefined ? {} : { key: r.key }),
-      ...(r.container === undefined ? {} : { container: r.container }),
-    }));
+    .filter((r) => r.via !== 'imagePullSecret' && !(r.kind === 'ConfigMap' && clusterProvidedConfigMaps.has(r.name)));
   const serviceAccount = spec?.serviceAccountName;
   if (serviceAccount && serviceAccount !== 'default') {
     refs.push({ kind: 'ServiceAccount', name: serviceAccount, via: 'serviceAccountName', path: [...specPath, 'serviceAccountName'], optional: false });
