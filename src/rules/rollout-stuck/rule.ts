@@ -43,10 +43,12 @@ function stuckDeployment(model: ClusterModel, deployment: Workload): Stuck | und
   if (!newest) return undefined;
   const progressing = (deployment.status?.conditions ?? []).find((c) => c.type === 'Progressing');
   const deadline = progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded';
-  const newPods = model.podsOf(newest);
-  const failingPods = newPods.filter((pod) => podHealth(pod).failing);
   const desired = deployment.spec?.replicas ?? 1;
   const newReady = newest.status?.readyReplicas ?? 0;
+  // The new revision is ready and nothing timed out: no need to look at its pods.
+  if (!deadline && newReady >= desired) return undefined;
+  const newPods = model.podsOf(newest);
+  const failingPods = newPods.filter((pod) => podHealth(pod).failing);
   const oldHolding = replicaSets.filter((rs) => rs !== newest && (rs.status?.replicas ?? 0) > 0);
   const status = deployment.status ?? {};
   // A finished rollout whose pods fail is the pods' problem, not the rollout's.

@@ -18,16 +18,22 @@ interface Running {
   readonly digest: string;
 }
 
-function runningImages(pod: Pod): Running[] {
-  if (pod.status?.phase !== 'Running') return [];
-  return (pod.status.containerStatuses ?? []).flatMap((status) => {
+const none: readonly Running[] = [];
+
+function runningImages(pod: Pod): readonly Running[] {
+  if (pod.status?.phase !== 'Running') return none;
+  let found: Running[] | undefined;
+  for (const status of pod.status.containerStatuses ?? []) {
+    if (!status.state?.running) continue;
     const digest = runningDigest(status.imageID);
+    if (!digest) continue;
     const spec = (pod.spec?.containers ?? []).find((c) => c.name === status.name);
     const image = spec?.image ?? status.image ?? '';
     // An image pinned by digest cannot drift.
-    if (!digest || !status.state?.running || image.includes('@sha256:')) return [];
-    return [{ pod, container: status.name ?? '', image, digest }];
-  });
+    if (image.includes('@sha256:')) continue;
+    (found ??= []).push({ pod, container: status.name ?? '', image, digest });
+  }
+  return found ?? none;
 }
 
 export default defineRule({
@@ -71,19 +77,18 @@ export default defineRule({
     },
   },
   *detect(model) {
-    const byWorkload = new Map<string, { workload: KubeObject; running: Running[] }>();
+    const byWorkload = new Map<KubeObject, Running[]>();
     for (const pod of model.list('Pod')) {
       // Only pods that report a running digest tell anything (about drift or an old template).
       const running = runningImages(pod);
       if (running.length === 0) continue;
       const workload = model.rootOwner(pod);
       if (workload === pod) continue;
-      const id = `${workload.kind ?? ''}/${workload.metadata?.namespace ?? ''}/${workload.metadata?.name ?? ''}`;
-      const entry = byWorkload.get(id);
-      if (entry) entry.running.push(...running);
-      else byWorkload.set(id, { workload, running });
+      const entry = byWorkload.get(workload);
+      if (entry) entry.push(...running);
+      else byWorkload.set(workload, [...running]);
     }
-    for (const { workload, running } of byWorkload.values()) {
+    for (const [workload, running] of byWorkload) {
       yield* oldTemplate(workload, running.map((r) => r.pod));
       // The common case: every replica runs one build.
       const firstDigest = running[0]?.digest;

@@ -22,6 +22,7 @@ const angleWhole = /^<[A-Za-z][A-Za-z0-9 _.-]*>$/;
 const angleInside = /<(?:[A-Z][A-Z0-9_]{2,}|(?:your|insert|replace|change|enter)[-_ ][^<>]*)>/i;
 const markerWord = /(?:^|[^A-Za-z0-9])((?:change|replace)[-_ ]?me|REPLACEME|CHANGEME)(?![A-Za-z0-9])/i;
 const markerWhole = /^(?:TODO|FIXME|TBD|XXX+)$/i;
+const mayHoldPlaceholder = /[{$<]|me|todo|tbd|xxx/i;
 
 /**
  * The first placeholder left in a value, or undefined. Env values and annotations are
@@ -29,6 +30,8 @@ const markerWhole = /^(?:TODO|FIXME|TBD|XXX+)$/i;
  * any `${VAR}` there reaches the application as it is.
  */
 export function findPlaceholder(value: string, options: PlaceholderOptions = {}): Placeholder | undefined {
+  // Every pattern below needs one of these; most values (`info`, `8080`, a host) have none.
+  if (!mayHoldPlaceholder.test(value)) return undefined;
   const text = value.trim();
   if (text === '') return undefined;
   // Free text with template control flow is a template by design (Istio's injector, Grafana, Alertmanager).
