@@ -123,7 +123,7 @@ export class ClusterModel {
   /** kind → namespace → its objects, and them by name (the last one, when the input repeats an object) */
   readonly #byNamespace = new Map<string, Map<string, NamespaceShelf>>();
   readonly #byUid = new Map<string, KubeObject>();
-  /** Every object's owner, resolved once (null: none in the model). */
+  /** The owner of every object of the model that names one, resolved once (null: not in the model). */
   readonly #owners = new Map<KubeObject, KubeObject | null>();
   readonly #children = new Map<KubeObject, KubeObject[]>();
   /** Events by `kind/namespace/name` and `uid:…` of what they are about, oldest first. */
@@ -229,6 +229,7 @@ export class ClusterModel {
 
   #indexOwnership(): void {
     for (const object of this.objects) {
+      if (!object.metadata?.ownerReferences?.length) continue;
       const owner = this.#resolveOwner(object);
       this.#owners.set(object, owner ?? null);
       if (owner) pushTo(this.#children, owner, object);
@@ -245,6 +246,16 @@ export class ClusterModel {
       if (byUid) return byUid;
     }
     return this.#lookup(ref.kind, object.metadata.namespace, ref.name);
+  }
+
+  /** Whether this very object is the one filed under its kind, namespace and name. */
+  #isFiled(object: KubeObject): boolean {
+    return this.#lookup(object.kind, object.metadata?.namespace, object.metadata?.name) === object;
+  }
+
+  /** Whether this very object is one of the model's (not an equal copy, not a rule's own literal). */
+  #holds(object: KubeObject): boolean {
+    return this.#isFiled(object) || this.#shadowed.has(object);
   }
 
   #lookup(kind: string | undefined, namespace: string | undefined, name: string | undefined): KubeObject | undefined {
@@ -283,6 +294,7 @@ export class ClusterModel {
 
   /** The controlling owner (or the first owner) of an object, when it is in the model. */
   ownerOf(object: KubeObject): KubeObject | undefined {
+    if (!object.metadata?.ownerReferences?.length) return undefined;
     const owner = this.#owners.get(object);
     // Objects that are not in the model (a rule's own synthetic object) are resolved on the spot.
     return owner === undefined ? this.#resolveOwner(object) : owner ?? undefined;
@@ -307,7 +319,7 @@ export class ClusterModel {
 
   /** Children of an equal object that is not itself in the model (looked up by key). */
   #childrenByKey(object: KubeObject): readonly KubeObject[] {
-    if (this.#owners.has(object)) return [];
+    if (this.#holds(object)) return [];
     const same = this.#lookup(object.kind, object.metadata?.namespace, object.metadata?.name);
     return same && same !== object ? this.#children.get(same) ?? [] : [];
   }
@@ -367,7 +379,7 @@ export class ClusterModel {
     const cached = this.#servicesOfPod.get(pod);
     if (cached) return [...cached];
     const services = this.servicesSelectingLabels(pod.metadata?.labels, pod.metadata?.namespace ?? '');
-    if (this.#owners.has(pod)) this.#servicesOfPod.set(pod, services);
+    if (this.#holds(pod)) this.#servicesOfPod.set(pod, services);
     return [...services];
   }
 
@@ -463,7 +475,7 @@ export class ClusterModel {
 
   /** Events about an object, oldest first. */
   eventsFor(object: KubeObject): readonly KubeEvent[] {
-    if (this.#owners.has(object) && !this.#shadowed.has(object)) return this.#eventsOf.get(object) ?? [];
+    if (!this.#shadowed.has(object) && this.#isFiled(object)) return this.#eventsOf.get(object) ?? [];
     const cached = this.#sortedEvents.get(object);
     if (cached) return cached;
     // The index holds events oldest first (sorted once, in the constructor).
@@ -476,7 +488,7 @@ export class ClusterModel {
       const extra = byUid.filter((event) => !named.has(event));
       if (extra.length > 0) events = [...byName, ...extra].sort((a, b) => (this.#eventRank.get(a) ?? 0) - (this.#eventRank.get(b) ?? 0));
     }
-    if (this.#owners.has(object)) this.#sortedEvents.set(object, events);
+    if (this.#holds(object)) this.#sortedEvents.set(object, events);
     return events;
   }
 
