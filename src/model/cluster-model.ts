@@ -2,6 +2,7 @@ import type {
   Container, EndpointAddress, KindMap, KnownKind, KubeEvent, KubeObject, LabelSelector, Node, Pod,
   PodTemplateSpec, Service, Workload,
 } from './k8s.js';
+import { pushTo } from './collections.js';
 import { isEmptySelector, selectorMatches } from './labels.js';
 import { keyOf, objectKey } from './object-ref.js';
 import type { FieldPath, Locator, SourceLocation } from './source-location.js';
@@ -680,8 +681,3 @@ function labelPair(key: string, value: string): string {
   return `${key}\u0000${value}`;
 }
 
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}

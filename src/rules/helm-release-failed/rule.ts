@@ -1,4 +1,5 @@
 import { defineRule } from '../../engine/define-rule.js';
+import { pushTo } from '../../model/collections.js';
 import type { ClusterModel } from '../../model/cluster-model.js';
 import type { KubeObject, Workload } from '../../model/k8s.js';
 import { displayName, refOf } from '../../model/object-ref.js';
@@ -133,7 +134,7 @@ export default defineRule({
     const releases = new Map<string, Revision[]>();
     for (const revision of revisionsOf(model)) {
       const key = `${revision.namespace}/${revision.release}`;
-      releases.set(key, [...(releases.get(key) ?? []), revision]);
+      pushTo(releases, key, revision);
     }
     for (const revisions of releases.values()) {
       revisions.sort((a, b) => b.version - a.version);

@@ -3,7 +3,7 @@ import type { ClusterModel } from '../../model/cluster-model.js';
 import type { KubeObject } from '../../model/k8s.js';
 import { displayName, refOf } from '../../model/object-ref.js';
 import type { RepoPackage, RepoVersions } from '../../sources/repo-versions.js';
-import { sameApplicationNamespaces } from '../support/environments.js';
+import { environmentStem } from '../support/environments.js';
 import { parseImage } from '../support/images.js';
 import { compareVersions, versionParts } from '../support/versions.js';
 
@@ -165,19 +165,38 @@ export default defineRule({
     }
 
     // Environments of one application running different versions of the same image.
-    const byRepository = new Map<string, DeployedContainer[]>();
-    for (const item of deployed) byRepository.set(item.repository, [...(byRepository.get(item.repository) ?? []), item]);
-    for (const [repository, items] of byRepository) {
+    // By repository, then by application (the namespace without its environment words):
+    // only those can be environments of one another, so no bucket is compared with the whole cluster.
+    const stems = new Map<string, string>();
+    const stemOf = (namespace: string): string => {
+      const known = stems.get(namespace);
+      if (known !== undefined) return known;
+      const stem = environmentStem(namespace);
+      stems.set(namespace, stem);
+      return stem;
+    };
+    const byApplication = new Map<string, DeployedContainer[]>();
+    for (const item of deployed) {
+      const key = `${item.repository}\u0000${stemOf(item.namespace)}`;
+      const group = byApplication.get(key);
+      if (group) group.push(item);
+      else byApplication.set(key, [item]);
+    }
+    for (const items of byApplication.values()) {
+      // Other namespaces of the same application (sameApplicationNamespaces, with the stems known equal).
+      const peersOf = (item: DeployedContainer): DeployedContainer[] => items.filter((other) => other.namespace !== item.namespace);
+      if (items.every((other) => other.namespace === items[0]?.namespace)) continue;
       for (const item of items) {
-        const newer = items
-          .filter((other) => sameApplicationNamespaces(other.namespace, item.namespace) && (compareVersions(other.tag, item.tag) ?? 0) > 0)
+        const repository = item.repository;
+        const newer = peersOf(item)
+          .filter((other) => (compareVersions(other.tag, item.tag) ?? 0) > 0)
           .sort((a, b) => Number(sameWorkload(b, item)) - Number(sameWorkload(a, item)) || (compareVersions(b.tag, a.tag) ?? 0))[0];
         if (!newer || !versionParts(item.tag)) continue;
         yield {
           subject: item.owner, messageId: 'environment', cause: 'environment-drift', key: `environment:${item.container}`,
           data: { kindLower: (item.owner.kind ?? '').toLowerCase(), container: item.container, image: item.image, repository, tag: item.tag, newerTag: newer.tag, other: displayName(refOf(newer.owner)), expectedTag: newer.tag },
           // By namespace, kind and name: the order objects were listed in (snapshot files, live API kinds) must not show.
-          evidence: items.filter((other) => other === item || sameApplicationNamespaces(other.namespace, item.namespace))
+          evidence: [item, ...peersOf(item)]
             .sort(byPlace)
             .map((other) => `${displayName(refOf(other.owner))} container ${other.container}: ${other.image}`),
         };

@@ -1,3 +1,4 @@
+import { pushTo } from '../../model/collections.js';
 import type { ClusterModel, NodeAllocation } from '../../model/cluster-model.js';
 import { podRequests } from '../../model/cluster-model.js';
 import type { Container, KubeObject, Pod, Service, Workload } from '../../model/k8s.js';
@@ -53,9 +54,9 @@ export class WorkloadCopies {
   constructor(model: ClusterModel) {
     for (const kind of workloadKinds) {
       for (const workload of model.list(kind)) {
-        add(this.#byName, `${kind}/${workload.metadata?.name ?? ''}`, workload);
+        pushTo(this.#byName, `${kind}/${workload.metadata?.name ?? ''}`, workload);
         for (const repository of new Set(templateContainers(workload).map((c) => repositoryOf(c.image)))) {
-          add(this.#byRepository, `${kind}/${repository}`, workload);
+          pushTo(this.#byRepository, `${kind}/${repository}`, workload);
         }
       }
     }
@@ -77,11 +78,6 @@ function templateContainers(workload: KubeObject): readonly Container[] {
   return (workload as Workload).spec?.template?.spec?.containers ?? [];
 }
 
-function add(map: Map<string, KubeObject[]>, key: string, value: KubeObject): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
 
 /**
  * A pod that starts and then fails (crash loop, restarts): the kind of failure a missing

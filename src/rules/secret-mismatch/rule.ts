@@ -1,5 +1,6 @@
 import { defineRule } from '../../engine/define-rule.js';
 import type { FixStep } from '../../engine/types.js';
+import { groupBy } from '../../model/collections.js';
 import type { ClusterModel } from '../../model/cluster-model.js';
 import type { KubeObject } from '../../model/k8s.js';
 import { kubectlName, refOf } from '../../model/object-ref.js';
@@ -70,9 +71,7 @@ function referenceGroup(groups: readonly Use[][]): Use[] | undefined {
 }
 
 function groupByFingerprint(uses: readonly Use[]): Use[][] {
-  const groups = new Map<string, Use[]>();
-  for (const use of uses) groups.set(use.value.fingerprint, [...(groups.get(use.value.fingerprint) ?? []), use]);
-  return [...groups.values()];
+  return [...groupBy(uses, (use) => use.value.fingerprint).values()];
 }
 
 /** The concrete step that makes a workload read the reference value: a JSON patch of its env entry, or `set env --from`. */

@@ -159,13 +159,19 @@ export default defineRule({
       }
     }
 
+    const labelsOfNamespace = new Map<string, Readonly<Record<string, string>>>();
     const missing = model.list('Pod').flatMap((pod) => {
       if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return [];
-      const names = new Set([...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name ?? ''));
-      const nsLabels = namespaceLabels(model, pod.metadata?.namespace ?? '');
+      const namespace = pod.metadata?.namespace ?? '';
+      let nsLabels = labelsOfNamespace.get(namespace);
+      if (!nsLabels) labelsOfNamespace.set(namespace, (nsLabels = namespaceLabels(model, namespace)));
+      let names: Set<string> | undefined;
       return sidecarKinds.flatMap((kind) => {
         const request = kind.requested(pod, nsLabels);
-        if (!request || kind.containers.some((c) => names.has(c))) return [];
+        if (!request) return [];
+        names ??= new Set([...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name ?? ''));
+        const present = names;
+        if (kind.containers.some((c) => present.has(c))) return [];
         return [{ pod, kind, request }];
       });
     });

@@ -1,4 +1,5 @@
 import { defineRule } from '../../engine/define-rule.js';
+import { groupBy } from '../../model/collections.js';
 import type { KubeObject, Pod, Workload } from '../../model/k8s.js';
 import { listNames, podName } from '../support/pods.js';
 
@@ -93,11 +94,7 @@ export default defineRule({
       // The common case: every replica runs one build.
       const firstDigest = running[0]?.digest;
       if (running.every((r) => r.digest === firstDigest)) continue;
-      const byImage = new Map<string, Running[]>();
-      for (const item of running) {
-        const key = `${item.container}\u0000${item.image}`;
-        byImage.set(key, [...(byImage.get(key) ?? []), item]);
-      }
+      const byImage = groupBy(running, (item) => `${item.container}\u0000${item.image}`);
       for (const items of byImage.values()) {
         const digests = [...new Set(items.map((i) => i.digest))];
         const first = items[0];

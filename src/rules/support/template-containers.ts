@@ -1,4 +1,5 @@
 import type { ClusterModel, PodTemplateOwner } from '../../model/cluster-model.js';
+import { groupBy } from '../../model/collections.js';
 import type { Container, Ingress, KubeObject, LabelSelector, Service } from '../../model/k8s.js';
 import { selectorMatches } from '../../model/labels.js';
 import type { FieldPath } from '../../model/source-location.js';
@@ -45,16 +46,6 @@ export function templateIndex(model: ClusterModel): TemplateIndex {
   return index;
 }
 
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-}
 
 /** Every (init) container of every pod template the model holds — works on cluster state and manifests alike. */
 export function templateContainers(model: ClusterModel, options: { readonly init?: boolean } = {}): readonly TemplateContainer[] {

@@ -1,4 +1,5 @@
 import { defineRule } from '../../engine/define-rule.js';
+import { pushTo } from '../../model/collections.js';
 import type { ClusterModel } from '../../model/cluster-model.js';
 import type { KubeObject } from '../../model/k8s.js';
 import { kubectlName, refOf } from '../../model/object-ref.js';
@@ -159,7 +160,7 @@ export default defineRule({
     const groups = new Map<string, Hit[]>();
     for (const hit of hits) {
       const id = `${hit.subject.kind ?? ''}/${hit.subject.metadata?.namespace ?? ''}/${hit.subject.metadata?.name ?? ''}/${hit.cause}`;
-      groups.set(id, [...(groups.get(id) ?? []), hit]);
+      pushTo(groups, id, hit);
     }
     for (const group of groups.values()) {
       const first = group[0];

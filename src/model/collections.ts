@@ -1,0 +1,13 @@
+/** Appends to the list under a key, creating it (in place: rebuilding the list per item is quadratic). */
+export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Items grouped by a key, groups and items in input order. */
+export function groupBy<T, K>(items: Iterable<T>, key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) pushTo(groups, key(item), item);
+  return groups;
+}
