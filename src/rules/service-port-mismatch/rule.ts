@@ -1,7 +1,7 @@
 import { defineRule } from '../../engine/define-rule.js';
 import type { FixStep, FixTemplate } from '../../engine/types.js';
 import type { ClusterModel } from '../../model/cluster-model.js';
-import type { Container, ContainerPort, Service, ServicePort } from '../../model/k8s.js';
+import type { Container, ContainerPort, KubeObject, Service, ServicePort } from '../../model/k8s.js';
 import { selectingServices, templatesSelectedBy } from '../service-no-endpoints/selection.js';
 
 interface Backend {
@@ -14,9 +14,12 @@ interface Backend {
 function backendsOf(model: ClusterModel, service: Service): Backend[] {
   const backends = new Map<string, Backend>();
   if (model.source === 'cluster') {
+    const seen = new Set<KubeObject>();
     for (const pod of model.podsOfService(service)) {
       if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
       const owner = model.rootOwner(pod);
+      if (seen.has(owner)) continue;
+      seen.add(owner);
       const name = `${(owner.kind ?? '').toLowerCase()}/${owner.metadata?.name ?? ''}`;
       if (!backends.has(name)) backends.set(name, { owner: name, containers: pod.spec?.containers ?? [] });
     }
@@ -89,11 +92,12 @@ export default defineRule({
         const target = servicePort.targetPort ?? servicePort.port;
         if (target === undefined) continue;
         const named = typeof target === 'string' && !/^\d+$/.test(target);
+        const matches = (p: ContainerPort): boolean => (named ? p.name === target : p.containerPort === Number(target));
+        // The common case first: some backend declares the port.
+        if (backends.some((b) => b.containers.some((c) => (c.ports ?? []).some(matches)))) continue;
         const declaredBy = backends.map((b) => ({ backend: b, ports: b.containers.flatMap((c) => (c.ports ?? []).map((p) => ({ container: c.name ?? '', port: p }))) }));
         // A numeric targetPort works without a declaration; only judge containers that declare ports.
         if (!named && declaredBy.some((d) => d.ports.length === 0)) continue;
-        const matches = (p: ContainerPort): boolean => (named ? p.name === target : p.containerPort === Number(target));
-        if (declaredBy.some((d) => d.ports.some((p) => matches(p.port)))) continue;
         const allDeclared = declaredBy.flatMap((d) => d.ports.map((p) => p.port));
         const declared = allDeclared.length ? [...new Set(allDeclared.map(formatPort))].join(', ') : 'no ports';
         const suggestion = likelyPort(servicePort, allDeclared);
