@@ -137,14 +137,14 @@ export class ClusterModel {
   /** Each event's place in time order (the order every events list keeps). */
   readonly #eventRank = new Map<KubeEvent, number>();
   /** Services by namespace and by one `key=value` pair of their selector (any pair must match). */
-  #serviceIndex: Map<string, Map<string, Service[]>> | undefined;
+  #serviceIndex: Map<string, LabelIndex<Service>> | undefined;
   readonly #servicesOfPod = new Map<KubeObject, readonly Service[]>();
   /** EndpointSlices by `namespace/service`. */
   #slicesByService: Map<string, KindMap['EndpointSlice'][]> | undefined;
   #podTemplates: readonly PodTemplateOwner[] | undefined;
   readonly #podsByNode = new Map<string, Pod[]>();
   /** namespace → `key=value` → pods carrying that label */
-  #podLabelIndex: Map<string, Map<string, Pod[]>> | undefined;
+  #podLabelIndex: Map<string, LabelIndex<Pod>> | undefined;
   readonly #logs = new Map<string, string>();
   readonly #allocations = new WeakMap<Node, NodeAllocation>();
   readonly #locate: Locator | undefined;
@@ -344,25 +344,24 @@ export class ClusterModel {
     if (!selector || isEmptySelector(selector)) return [];
     const byLabel = this.#podsByLabel().get(namespace);
     if (!byLabel) return [];
-    let candidates = byLabel.get('') ?? [];
+    let candidates: readonly Pod[] = this.list('Pod', namespace);
     for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-      const posting = byLabel.get(labelPair(key, value)) ?? [];
+      const posting = byLabel.get(key, value) ?? [];
       if (posting.length < candidates.length) candidates = posting;
     }
     return candidates.filter((pod) => selectorMatches(selector, pod.metadata?.labels));
   }
 
-  /** namespace → `key=value` → pods carrying that label ('' → every pod of the namespace); built on first use. */
-  #podsByLabel(): Map<string, Map<string, Pod[]>> {
+  /** namespace → label → pods carrying it; built on first use. */
+  #podsByLabel(): Map<string, LabelIndex<Pod>> {
     if (this.#podLabelIndex) return this.#podLabelIndex;
-    const index = new Map<string, Map<string, Pod[]>>();
+    const index = new Map<string, LabelIndex<Pod>>();
     for (const pod of this.list('Pod')) {
       const namespace = pod.metadata?.namespace ?? '';
       let byLabel = index.get(namespace);
-      if (!byLabel) index.set(namespace, (byLabel = new Map<string, Pod[]>()));
+      if (!byLabel) index.set(namespace, (byLabel = new LabelIndex<Pod>()));
       const labels = pod.metadata?.labels;
-      if (labels) for (const key in labels) pushTo(byLabel, labelPair(key, labels[key] ?? ''), pod);
-      pushTo(byLabel, '', pod);
+      if (labels) for (const key in labels) byLabel.add(key, labels[key] ?? '', pod);
     }
     this.#podLabelIndex = index;
     return index;
@@ -391,7 +390,7 @@ export class ClusterModel {
     if (!byPair) return [];
     const found: Service[] = [];
     for (const key in labels) {
-      const candidates = byPair.get(labelPair(key, labels[key] ?? ''));
+      const candidates = byPair.get(key, labels[key] ?? '');
       if (!candidates) continue;
       for (const service of candidates) {
         if (selectorMatches({ matchLabels: service.spec?.selector ?? {} }, labels)) found.push(service);
@@ -405,9 +404,9 @@ export class ClusterModel {
     return found;
   }
 
-  #services(): Map<string, Map<string, Service[]>> {
+  #services(): Map<string, LabelIndex<Service>> {
     if (this.#serviceIndex) return this.#serviceIndex;
-    const index = new Map<string, Map<string, Service[]>>();
+    const index = new Map<string, LabelIndex<Service>>();
     for (const service of this.list('Service')) {
       const selector = service.spec?.selector;
       if (!selector) continue;
@@ -415,8 +414,8 @@ export class ClusterModel {
       if (first === undefined) continue;
       const namespace = service.metadata?.namespace ?? '';
       let byPair = index.get(namespace);
-      if (!byPair) index.set(namespace, (byPair = new Map<string, Service[]>()));
-      pushTo(byPair, labelPair(first, selector[first] ?? ''), service);
+      if (!byPair) index.set(namespace, (byPair = new LabelIndex<Service>()));
+      byPair.add(first, selector[first] ?? '', service);
     }
     this.#serviceIndex = index;
     return index;
@@ -676,8 +675,18 @@ function eventInstant(event: KubeEvent): number {
   return Number.isNaN(time) ? -Infinity : time;
 }
 
-/** A label as an index key: NUL cannot occur in label keys or values, `=` can in unvalidated manifests. */
-function labelPair(key: string, value: string): string {
-  return `${key}\u0000${value}`;
+/** Items by one label (key and value), without building a `key=value` string per label. */
+class LabelIndex<T> {
+  readonly #byKey = new Map<string, Map<string, T[]>>();
+
+  add(key: string, value: string, item: T): void {
+    let byValue = this.#byKey.get(key);
+    if (!byValue) this.#byKey.set(key, (byValue = new Map<string, T[]>()));
+    pushTo(byValue, value, item);
+  }
+
+  get(key: string, value: string): readonly T[] | undefined {
+    return this.#byKey.get(key)?.get(value);
+  }
 }
 

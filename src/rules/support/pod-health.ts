@@ -1,4 +1,4 @@
-import type { Pod } from '../../model/k8s.js';
+import type { ContainerStatus, Pod } from '../../model/k8s.js';
 
 /** Waiting reasons that mean the container will not start without a change. */
 const failingReasons = new Set([
@@ -14,6 +14,14 @@ export interface PodHealth {
   /** `CrashLoopBackOff (2113 restarts)`, `Pending (unschedulable)`, `Running, not ready` — for evidence. */
   readonly state: string;
   readonly restarts: number;
+}
+
+/** No restart and nothing waiting: such a pod's health reads `Running` when it is ready. */
+function quietStatuses(statuses: readonly ContainerStatus[] | undefined): boolean {
+  for (const status of statuses ?? []) {
+    if ((status.restartCount ?? 0) !== 0 || status.state?.waiting !== undefined) return false;
+  }
+  return true;
 }
 
 export function isPodReady(pod: Pod): boolean {
@@ -32,8 +40,12 @@ export function podHealth(pod: Pod): PodHealth {
   return health;
 }
 
+/** What most pods are: one object for all of them. */
+const runningReady: PodHealth = Object.freeze({ ready: true, failing: false, state: 'Running', restarts: 0 });
+
 function assessPod(pod: Pod): PodHealth {
   const ready = isPodReady(pod);
+  if (ready && pod.status?.phase === 'Running' && quietStatuses(pod.status.initContainerStatuses) && quietStatuses(pod.status.containerStatuses)) return runningReady;
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
   const restarts = statuses.reduce((sum, s) => sum + (s.restartCount ?? 0), 0);
   const restartNote = restarts > 0 ? ` (${restarts} restarts)` : '';
