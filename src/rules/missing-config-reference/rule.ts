@@ -69,21 +69,31 @@ function reportsOf(model: ClusterModel, template: PodTemplateOwner): readonly Re
   return reports;
 }
 
-const messagesByNamespace = new WeakMap<ClusterModel, ReadonlyMap<string, string>>();
+const mentionsByNamespace = new WeakMap<ClusterModel, ReadonlyMap<string, ReadonlySet<string>>>();
+const nameLike = /^[a-z0-9._-]+$/;
 
 /**
- * Every waiting message and Warning event message of each namespace, in lower case: a name
- * that occurs in none of them cannot be reported about, and most templates are then done
- * without looking at their pods.
+ * The names each namespace's waiting messages and Warning event messages could be about:
+ * their words (runs of name characters, lower case) and each word's prefixes up to a `-`
+ * or `.` (`in Secret shop/db-creds` is about `db` for the pattern below). A name that is in
+ * none of them cannot be reported about, and most templates are then done without looking
+ * at their pods.
  */
-function namespaceMessages(model: ClusterModel): ReadonlyMap<string, string> {
-  let messages = messagesByNamespace.get(model);
-  if (messages) return messages;
-  const parts = new Map<string, string[]>();
+function namespaceMentions(model: ClusterModel): ReadonlyMap<string, ReadonlySet<string>> {
+  let mentions = mentionsByNamespace.get(model);
+  if (mentions) return mentions;
+  const byNamespace = new Map<string, Set<string>>();
   const add = (namespace: string, message: string): void => {
-    const list = parts.get(namespace);
-    if (list) list.push(message.toLowerCase());
-    else parts.set(namespace, [message.toLowerCase()]);
+    let words = byNamespace.get(namespace);
+    if (!words) byNamespace.set(namespace, (words = new Set<string>()));
+    for (const word of message.toLowerCase().split(/[^a-z0-9._-]+/)) {
+      if (word === '') continue;
+      words.add(word);
+      for (let i = 1; i < word.length; i++) {
+        const c = word[i];
+        if (c === '-' || c === '.') words.add(word.slice(0, i));
+      }
+    }
   };
   for (const pod of model.list('Pod')) {
     for (const statuses of [pod.status?.initContainerStatuses, pod.status?.containerStatuses]) {
@@ -98,16 +108,16 @@ function namespaceMessages(model: ClusterModel): ReadonlyMap<string, string> {
     const target = event.involvedObject ?? event.regarding;
     add(target?.namespace ?? event.metadata?.namespace ?? '', event.message);
   }
-  messages = new Map([...parts].map(([namespace, list]) => [namespace, list.join('\n')]));
-  messagesByNamespace.set(model, messages);
-  return messages;
+  mentions = byNamespace;
+  mentionsByNamespace.set(model, mentions);
+  return mentions;
 }
 
 /** Messages pods and events give about a name: CreateContainerConfigError, FailedMount, FailedCreate. */
 function reportsAbout(model: ClusterModel, template: PodTemplateOwner, kind: ReferencedKind, name: string): string[] {
   if (model.source !== 'cluster') return [];
   const lowerName = name.toLowerCase();
-  if (!(namespaceMessages(model).get(template.namespace) ?? '').includes(lowerName)) return [];
+  if (nameLike.test(lowerName) && namespaceMentions(model).get(template.namespace)?.has(lowerName) !== true) return [];
   // Most templates report nothing, or nothing naming this object: the pattern is built only when something might match.
   const candidates = reportsOf(model, template).filter((r) => r.lower.includes(lowerName));
   if (candidates.length === 0) return [];
