@@ -5,7 +5,7 @@ import type { ClusterModel } from '../../model/cluster-model.js';
 import type { Pod } from '../../model/k8s.js';
 import { configuredDependencies, crashEvidence, dependencyReport, endpointText, resolveDependency } from '../support/dependencies.js';
 import type { Dependency } from '../support/dependencies.js';
-import { containerStatuses, eventEvidence, groupByWorkload, listNames, podEvents, podName, workloadName } from '../support/pods.js';
+import { containerStatuses, eventEvidence, groupByWorkload, listNames, podEvents, podName, someStatus, workloadName } from '../support/pods.js';
 import type { ContainerInPod } from '../support/pods.js';
 import { describeExit, isOomKill, killedByLiveness, lastTermination } from '../support/terminations.js';
 import { missingVariableSources, variableSources } from './variable-sources.js';
@@ -62,6 +62,7 @@ export function classifyCrash(match: LogMatch | undefined, exitCode: number | un
 }
 
 function crashesOf(model: ClusterModel, pod: Pod, now: Date): Crash[] {
+  if (!someStatus(pod, (s) => s.state?.waiting?.reason === 'CrashLoopBackOff' || (s.restartCount ?? 0) >= climbingRestarts)) return [];
   const crashes: Crash[] = [];
   for (const entry of containerStatuses(pod)) {
     const backOff = entry.status.state?.waiting?.reason === 'CrashLoopBackOff';

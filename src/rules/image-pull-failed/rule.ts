@@ -4,7 +4,7 @@ import type { ClusterModel } from '../../model/cluster-model.js';
 import type { KubeEvent, Pod } from '../../model/k8s.js';
 import { parseImage, registryKind } from '../support/images.js';
 import type { ImageReference } from '../support/images.js';
-import { containerStatuses, eventEvidence, groupByWorkload, listNames, podEvents, podName, workloadName } from '../support/pods.js';
+import { containerStatuses, eventEvidence, groupByWorkload, listNames, podEvents, podName, someStatus, workloadName } from '../support/pods.js';
 import type { ContainerInPod } from '../support/pods.js';
 
 const pullReasons = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
@@ -31,6 +31,7 @@ interface PullFailure extends ContainerInPod {
 }
 
 function pullFailures(model: ClusterModel, pod: Pod): PullFailure[] {
+  if (!someStatus(pod, (s) => pullReasons.has(s.state?.waiting?.reason ?? ''))) return [];
   const failures: PullFailure[] = [];
   for (const entry of containerStatuses(pod)) {
     const reason = entry.status.state?.waiting?.reason ?? '';

@@ -4,7 +4,7 @@ import type { ClusterModel } from '../../model/cluster-model.js';
 import type { KubeObject, Pod } from '../../model/k8s.js';
 import { formatMemory, parseQuantity } from '../../model/quantity.js';
 import { devServerInContainer } from '../support/dev-server.js';
-import { containerStatuses, groupByWorkload, listNames, podName, workloadName } from '../support/pods.js';
+import { containerStatuses, groupByWorkload, listNames, podName, someStatus, workloadName } from '../support/pods.js';
 import type { ContainerInPod } from '../support/pods.js';
 import { containerSpec, isOomKill, lastTermination } from '../support/terminations.js';
 
@@ -29,6 +29,8 @@ function usageOf(model: ClusterModel, pod: Pod, container: string): number | und
 }
 
 function killsOf(model: ClusterModel, pod: Pod): OomKill[] {
+  // A kill leaves a terminated state (the last one, or the current one).
+  if (!someStatus(pod, (s) => lastTermination(s) !== undefined)) return [];
   const kills: OomKill[] = [];
   for (const entry of containerStatuses(pod)) {
     if (!isOomKill(model, pod, entry.status)) continue;

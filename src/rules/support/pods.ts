@@ -8,6 +8,13 @@ export interface ContainerInPod {
   readonly init: boolean;
 }
 
+/** Whether any container status of a pod (init containers included) passes a test; allocates nothing. */
+export function someStatus(pod: Pod, test: (status: ContainerStatus) => boolean): boolean {
+  for (const status of pod.status?.initContainerStatuses ?? []) if (test(status)) return true;
+  for (const status of pod.status?.containerStatuses ?? []) if (test(status)) return true;
+  return false;
+}
+
 const statusesOf = new WeakMap<Pod, readonly ContainerInPod[]>();
 
 /** Every container status of a pod, init containers included (once per pod: several rules ask). */
