@@ -56,6 +56,7 @@ export function findPlaceholder(value: string, options: PlaceholderOptions = {})
  * defined before it in the same container: the kubelet leaves them as they are.
  */
 export function unexpandedReferences(value: string, definedBefore: ReadonlySet<string>): string[] {
+  if (!value.includes('$(')) return [];
   return [...value.matchAll(/(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g)]
     .filter((m) => !definedBefore.has(m[1] ?? ''))
     .map((m) => m[0]);

@@ -42,11 +42,12 @@ function templateHits(model: ClusterModel): Hit[] {
     const groups = [['containers', template.spec?.containers], ['initContainers', template.spec?.initContainers]] as const;
     for (const [group, containers] of groups) {
       (containers ?? []).forEach((container, ci) => {
-        const containerPath = [...specPath, group, ci];
-        const label = `${group}[${container.name ?? ci}]`;
+        // Built for a hit only: most containers have none.
+        const containerPath = (): FieldPath => [...specPath, group, ci];
+        const label = (): string => `${group}[${container.name ?? ci}]`;
         const image = container.image ?? '';
         const imagePlaceholder = findPlaceholder(image);
-        if (imagePlaceholder) hits.push({ subject: owner, cause: 'image', field: `${label}.image`, path: [...containerPath, 'image'], placeholder: imagePlaceholder });
+        if (imagePlaceholder) hits.push({ subject: owner, cause: 'image', field: `${label()}.image`, path: [...containerPath(), 'image'], placeholder: imagePlaceholder });
         const defined = new Set<string>();
         for (const source of container.envFrom ?? []) {
           const data = source.configMapRef?.name ? model.get('ConfigMap', owner.metadata?.namespace, source.configMapRef.name)?.data
@@ -60,7 +61,7 @@ function templateHits(model: ClusterModel): Hit[] {
           if (variable.name && value) {
             const placeholder = findPlaceholder(value)
               ?? (defined.has('*') ? undefined : unexpandedReferences(value, defined).map((text) => ({ text, kind: 'shell' as const }))[0]);
-            if (placeholder) hits.push({ subject: owner, cause: 'env', field: `${label}.env[${variable.name}]`, path: [...containerPath, 'env', ei, 'value'], placeholder });
+            if (placeholder) hits.push({ subject: owner, cause: 'env', field: `${label()}.env[${variable.name}]`, path: [...containerPath(), 'env', ei, 'value'], placeholder });
           }
           if (variable.name) defined.add(variable.name);
         });
