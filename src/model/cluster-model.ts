@@ -134,8 +134,9 @@ export class ClusterModel {
   /** Objects that share their key or uid with another one (the input repeats them): looked up by name, not identity. */
   readonly #shadowed = new Set<KubeObject>();
   readonly #sortedEvents = new Map<KubeObject, readonly KubeEvent[]>();
-  /** Each event's place in time order (the order every events list keeps). */
-  readonly #eventRank = new Map<KubeEvent, number>();
+  /** Each event's place in time order (the order every events list keeps), built when a merge needs it. */
+  #eventRank: Map<KubeEvent, number> | undefined;
+  #eventsInOrder: readonly KubeEvent[] = [];
   /** Services by namespace and by one `key=value` pair of their selector (any pair must match). */
   #serviceIndex: Map<string, LabelIndex<Service>> | undefined;
   readonly #servicesOfPod = new Map<KubeObject, readonly Service[]>();
@@ -195,12 +196,16 @@ export class ClusterModel {
 
   /** Events by the object they are about (by kind/namespace/name and by uid), oldest first. */
   #indexEvents(): void {
-    const events = [...(this.#byKind.get('Event') ?? [])] as KubeEvent[];
+    const all = (this.#byKind.get('Event') ?? []) as KubeEvent[];
     // By time (as instants: `…:00.9Z` is after `…:00Z`), unknown times first; ties keep input order.
-    const times = new Map<KubeEvent, number>();
-    for (const event of events) times.set(event, eventInstant(event));
-    events.sort((a, b) => (times.get(a) ?? 0) - (times.get(b) ?? 0));
-    events.forEach((event, rank) => this.#eventRank.set(event, rank));
+    const times = all.map(eventInstant);
+    const order = all.map((_, i) => i).sort((a, b) => {
+      const ta = times[a] ?? 0;
+      const tb = times[b] ?? 0;
+      return ta === tb ? a - b : ta < tb ? -1 : 1;
+    });
+    const events = order.map((i) => all[i] as KubeEvent);
+    this.#eventsInOrder = events;
     for (const event of events) {
       const target = event.involvedObject ?? event.regarding;
       if (!target) continue;
@@ -486,7 +491,10 @@ export class ClusterModel {
     if (byUid.length > 0 && byUid !== byName) {
       const named = new Set(byName);
       const extra = byUid.filter((event) => !named.has(event));
-      if (extra.length > 0) events = [...byName, ...extra].sort((a, b) => (this.#eventRank.get(a) ?? 0) - (this.#eventRank.get(b) ?? 0));
+      if (extra.length > 0) {
+        const rank = (this.#eventRank ??= new Map(this.#eventsInOrder.map((event, i) => [event, i])));
+        events = [...byName, ...extra].sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0));
+      }
     }
     if (this.#holds(object)) this.#sortedEvents.set(object, events);
     return events;
