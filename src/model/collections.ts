@@ -11,3 +11,13 @@ export function groupBy<T, K>(items: Iterable<T>, key: (item: T) => K): Map<K, T
   for (const item of items) pushTo(groups, key(item), item);
   return groups;
 }
+
+/** The value cached under a key, computed on first use (a per-model or per-object memo). */
+export function cachedIn<K extends object, V>(cache: WeakMap<K, V>, key: K, compute: (key: K) => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = compute(key);
+    cache.set(key, value);
+  }
+  return value;
+}

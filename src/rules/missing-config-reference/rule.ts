@@ -1,6 +1,7 @@
 import { defineRule } from '../../engine/define-rule.js';
 import type { FixStep } from '../../engine/types.js';
 import type { ClusterModel, PodTemplateOwner } from '../../model/cluster-model.js';
+import { cachedIn } from '../../model/collections.js';
 import type { Condition, KubeObject } from '../../model/k8s.js';
 import { kubectlName, refOf } from '../../model/object-ref.js';
 import { eventEvidence, listNames, podName } from '../support/pods.js';
@@ -45,8 +46,10 @@ const reportCache = new WeakMap<PodTemplateOwner, readonly Report[]>();
 
 /** What the template's pods, its owner and their ReplicaSets/Jobs report: waiting messages and Warning events (once per template). */
 function reportsOf(model: ClusterModel, template: PodTemplateOwner): readonly Report[] {
-  const cached = reportCache.get(template);
-  if (cached) return cached;
+  return cachedIn(reportCache, template, () => collectReports(model, template));
+}
+
+function collectReports(model: ClusterModel, template: PodTemplateOwner): Report[] {
   const reports: Report[] = [];
   const pods = model.podsOf(template.owner);
   for (const pod of pods) {
@@ -65,7 +68,6 @@ function reportsOf(model: ClusterModel, template: PodTemplateOwner): readonly Re
   for (const pod of pods) warnings(pod);
   warnings(template.owner);
   for (const child of model.ownedBy(template.owner)) if (child.kind === 'ReplicaSet' || child.kind === 'Job') warnings(child);
-  reportCache.set(template, reports);
   return reports;
 }
 
@@ -80,8 +82,10 @@ const nameLike = /^[a-z0-9._-]+$/;
  * at their pods.
  */
 function namespaceMentions(model: ClusterModel): ReadonlyMap<string, ReadonlySet<string>> {
-  let mentions = mentionsByNamespace.get(model);
-  if (mentions) return mentions;
+  return cachedIn(mentionsByNamespace, model, collectMentions);
+}
+
+function collectMentions(model: ClusterModel): Map<string, Set<string>> {
   const byNamespace = new Map<string, Set<string>>();
   const add = (namespace: string, message: string): void => {
     let words = byNamespace.get(namespace);
@@ -108,9 +112,7 @@ function namespaceMentions(model: ClusterModel): ReadonlyMap<string, ReadonlySet
     const target = event.involvedObject ?? event.regarding;
     add(target?.namespace ?? event.metadata?.namespace ?? '', event.message);
   }
-  mentions = byNamespace;
-  mentionsByNamespace.set(model, mentions);
-  return mentions;
+  return byNamespace;
 }
 
 /** Messages pods and events give about a name: CreateContainerConfigError, FailedMount, FailedCreate. */

@@ -1,4 +1,5 @@
 import type { ClusterModel, PodTemplateOwner } from '../../model/cluster-model.js';
+import { cachedIn } from '../../model/collections.js';
 import type { Container, KubeObject } from '../../model/k8s.js';
 import type { FieldPath } from '../../model/source-location.js';
 
@@ -43,12 +44,7 @@ const resolved = new WeakMap<ClusterModel, readonly ContainerEnv[]>();
 
 /** The resolved environment of every container of every pod template in the model (computed once per model). */
 export function environments(model: ClusterModel): readonly ContainerEnv[] {
-  let result = resolved.get(model);
-  if (!result) {
-    result = resolveEnvironments(model);
-    resolved.set(model, result);
-  }
-  return result;
+  return cachedIn(resolved, model, resolveEnvironments);
 }
 
 function resolveEnvironments(model: ClusterModel): ContainerEnv[] {

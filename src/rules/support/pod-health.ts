@@ -1,3 +1,4 @@
+import { cachedIn } from '../../model/collections.js';
 import type { ContainerStatus, Pod } from '../../model/k8s.js';
 
 /** Waiting reasons that mean the container will not start without a change. */
@@ -32,12 +33,7 @@ const healthOf = new WeakMap<Pod, PodHealth>();
 
 /** How a pod is doing, in one line a person can read (computed once per pod: several rules ask). */
 export function podHealth(pod: Pod): PodHealth {
-  let health = healthOf.get(pod);
-  if (!health) {
-    health = assessPod(pod);
-    healthOf.set(pod, health);
-  }
-  return health;
+  return cachedIn(healthOf, pod, assessPod);
 }
 
 /** What most pods are: one object for all of them. */

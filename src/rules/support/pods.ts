@@ -1,4 +1,5 @@
 import type { ClusterModel } from '../../model/cluster-model.js';
+import { cachedIn } from '../../model/collections.js';
 import type { ContainerStatus, KubeEvent, KubeObject, Pod } from '../../model/k8s.js';
 import { kubectlName, refOf } from '../../model/object-ref.js';
 
@@ -19,12 +20,7 @@ const statusesOf = new WeakMap<Pod, readonly ContainerInPod[]>();
 
 /** Every container status of a pod, init containers included (once per pod: several rules ask). */
 export function containerStatuses(pod: Pod): readonly ContainerInPod[] {
-  let statuses = statusesOf.get(pod);
-  if (!statuses) {
-    statuses = collectStatuses(pod);
-    statusesOf.set(pod, statuses);
-  }
-  return statuses;
+  return cachedIn(statusesOf, pod, collectStatuses);
 }
 
 function collectStatuses(pod: Pod): ContainerInPod[] {

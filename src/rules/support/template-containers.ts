@@ -1,5 +1,5 @@
 import type { ClusterModel, PodTemplateOwner } from '../../model/cluster-model.js';
-import { groupBy } from '../../model/collections.js';
+import { cachedIn, groupBy } from '../../model/collections.js';
 import type { Container, Ingress, KubeObject, LabelSelector, Service } from '../../model/k8s.js';
 import { selectorMatches } from '../../model/labels.js';
 import type { FieldPath } from '../../model/source-location.js';
@@ -31,19 +31,16 @@ const indexes = new WeakMap<ClusterModel, TemplateIndex>();
  * shared by the rules (a manifest tree of thousands of files must not be scanned per object).
  */
 export function templateIndex(model: ClusterModel): TemplateIndex {
-  let index = indexes.get(model);
-  if (!index) {
+  return cachedIn(indexes, model, () => {
     const templates = model.podTemplates();
-    index = {
+    return {
       templates,
       containers: [undefined, undefined],
       templatesByNamespace: groupBy(templates, (t) => t.namespace),
       servicesByNamespace: groupBy(model.list('Service'), (s) => s.metadata?.namespace ?? ''),
       ingressesByNamespace: groupBy(model.list('Ingress'), (i) => i.metadata?.namespace ?? ''),
     };
-    indexes.set(model, index);
-  }
-  return index;
+  });
 }
 
 
