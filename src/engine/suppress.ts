@@ -49,7 +49,10 @@ export function applySuppressions(findings: readonly Finding[], model: ClusterMo
     const severity = config.severity[finding.rule];
     kept.push(severity === undefined || severity === finding.severity ? finding : { ...finding, severity });
   }
-  for (const object of model.objects) {
+  const objects = model.objects;
+  for (let i = 0; i < objects.length; i++) {
+    const object = objects[i];
+    if (!object) continue;
     for (const entry of ignoredByAnnotation(object)) if (!entry.rule.includes('*') && !/^[a-z0-9-]+$/.test(entry.rule)) unknownInAnnotations.add(entry.rule);
   }
   if (unknownInAnnotations.size) notes.push(`${ignoreAnnotation} names ids that are not rule ids: ${[...unknownInAnnotations].sort().join(', ')}`);

@@ -28,8 +28,10 @@ function probeKindOf(message: string): ProbeKind | undefined {
 }
 
 function failuresOf(model: ClusterModel, pod: Pod): ProbeFailure[] {
+  const events = podEvents(model, pod);
+  if (!events.some((event) => event.reason === 'Unhealthy')) return [];
   const byContainer = new Map<string, ProbeFailure>();
-  for (const event of podEvents(model, pod)) {
+  for (const event of events) {
     if (event.reason !== 'Unhealthy') continue;
     const message = event.message ?? event.note ?? '';
     const kind = probeKindOf(message);

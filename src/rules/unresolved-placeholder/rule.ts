@@ -25,13 +25,16 @@ const identityAnnotation = /^(azure\.workload\.identity\/(client-id|tenant-id)|e
 const templateKey = /\.(tpl|tmpl|gotmpl|j2|jinja2?|mustache|hbs)$/i;
 
 function annotationHits(subject: KubeObject, annotations: Readonly<Record<string, string>> | undefined, basePath: FieldPath, prefix: string): Hit[] {
-  return Object.entries(annotations ?? {}).flatMap(([key, value]) => {
-    if (templatedAnnotation.test(key)) return [];
+  const hits: Hit[] = [];
+  for (const key in annotations) {
+    const value = annotations[key];
+    if (typeof value !== 'string' || templatedAnnotation.test(key)) continue;
     const placeholder = findPlaceholder(value, { freeText: value.includes('\n') || value.includes(';') });
-    if (!placeholder) return [];
+    if (!placeholder) continue;
     const cause: Cause = subject.kind === 'ServiceAccount' && identityAnnotation.test(key) ? 'workload-identity' : 'annotation';
-    return [{ subject, cause, field: `${prefix}annotations["${key}"]`, path: [...basePath, 'annotations', key], placeholder }];
-  });
+    hits.push({ subject, cause, field: `${prefix}annotations["${key}"]`, path: [...basePath, 'annotations', key], placeholder });
+  }
+  return hits;
 }
 
 function templateHits(model: ClusterModel): Hit[] {
