@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { testRule } from '../../../test/support/rule-tester.js';
 import { defineRule } from '../../engine/define-rule.js';
-import rule from './rule.js';
+import { describe, expect, it } from 'vitest';
+import rule, { reportPattern } from './rule.js';
 
 const fixtures = fileURLToPath(new URL('fixtures', import.meta.url));
 
@@ -88,4 +89,17 @@ testRule(rule, fixtures, {
       }],
     },
   ],
+});
+
+describe('reportPattern', () => {
+  it('matches the messages the kubelet and controllers write about a missing object, by its whole name', () => {
+    expect(reportPattern('Secret', 'smtp-credentials').test('secret "smtp-credentials" not found')).toBe(true);
+    expect(reportPattern('ConfigMap', 'api-config').test("couldn't find key LOG_LEVEL in ConfigMap shop/api-config")).toBe(true);
+    expect(reportPattern('ConfigMap', 'api-config').test("couldn't find key LOG_LEVEL in ConfigMap shop/api-config.")).toBe(true);
+    expect(reportPattern('ServiceAccount', 'payments').test('pods "payments-7d9f-" is forbidden: error looking up service account shop/payments: serviceaccount "payments" not found')).toBe(true);
+    // A name that is only the start of another one is not it.
+    expect(reportPattern('Secret', 'db').test("couldn't find key password in Secret shop/db-creds")).toBe(false);
+    expect(reportPattern('ConfigMap', 'api').test("couldn't find key LOG_LEVEL in ConfigMap shop/api.v2")).toBe(false);
+    expect(reportPattern('Secret', 'db').test('secret "db-creds" not found')).toBe(false);
+  });
 });

@@ -123,8 +123,17 @@ function reportsAbout(model: ClusterModel, template: PodTemplateOwner, kind: Ref
   // Most templates report nothing, or nothing naming this object: the pattern is built only when something might match.
   const candidates = reportsOf(model, template).filter((r) => r.lower.includes(lowerName));
   if (candidates.length === 0) return [];
-  const pattern = new RegExp(`${resourceName[kind]} "${escape(name)}" not found|in ${kind} [^/\\s]+/${escape(name)}\\b`, 'i');
+  const pattern = reportPattern(kind, name);
   return [...new Set(candidates.filter((r) => pattern.test(r.message)).map((r) => r.line))];
+}
+
+/**
+ * What the kubelet and controllers write when an object is missing: `secret "smtp" not
+ * found`, `couldn't find key LOG_LEVEL in ConfigMap shop/api-config`. The whole name only:
+ * `in Secret shop/db-creds` is not about a Secret `db` (a sentence's final `.` may follow).
+ */
+export function reportPattern(kind: ReferencedKind, name: string): RegExp {
+  return new RegExp(`${resourceName[kind]} "${escape(name)}" not found|in ${kind} [^/\\s]+/${escape(name)}(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])`, 'i');
 }
 
 function escape(text: string): string {
