@@ -133,13 +133,11 @@ export class ClusterModel {
   readonly #eventsOf = new Map<KubeObject, KubeEvent[]>();
   /** Objects that share their key or uid with another one (the input repeats them): looked up by name, not identity. */
   readonly #shadowed = new Set<KubeObject>();
-  readonly #sortedEvents = new Map<KubeObject, readonly KubeEvent[]>();
   /** Each event's place in time order (the order every events list keeps), built when a merge needs it. */
   #eventRank: Map<KubeEvent, number> | undefined;
   #eventsInOrder: readonly KubeEvent[] = [];
   /** Services by namespace and by one `key=value` pair of their selector (any pair must match). */
   #serviceIndex: Map<string, LabelIndex<Service>> | undefined;
-  readonly #servicesOfPod = new Map<KubeObject, readonly Service[]>();
   /** EndpointSlices by `namespace/service`. */
   #slicesByService: Map<string, KindMap['EndpointSlice'][]> | undefined;
   #podTemplates: readonly PodTemplateOwner[] | undefined;
@@ -381,11 +379,7 @@ export class ClusterModel {
 
   /** Services in the pod's namespace whose selector picks the pod. */
   servicesSelecting(pod: Pod): Service[] {
-    const cached = this.#servicesOfPod.get(pod);
-    if (cached) return [...cached];
-    const services = this.servicesSelectingLabels(pod.metadata?.labels, pod.metadata?.namespace ?? '');
-    if (this.#holds(pod)) this.#servicesOfPod.set(pod, services);
-    return [...services];
+    return this.servicesSelectingLabels(pod.metadata?.labels, pod.metadata?.namespace ?? '');
   }
 
   /** Services of a namespace whose selector picks these labels (a pod's, or a pod template's). */
@@ -481,8 +475,6 @@ export class ClusterModel {
   /** Events about an object, oldest first. */
   eventsFor(object: KubeObject): readonly KubeEvent[] {
     if (!this.#shadowed.has(object) && this.#isFiled(object)) return this.#eventsOf.get(object) ?? [];
-    const cached = this.#sortedEvents.get(object);
-    if (cached) return cached;
     // The index holds events oldest first (sorted once, in the constructor).
     const byName = this.#events.get(objectKey(object)) ?? [];
     const uid = object.metadata?.uid;
@@ -496,7 +488,6 @@ export class ClusterModel {
         events = [...byName, ...extra].sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0));
       }
     }
-    if (this.#holds(object)) this.#sortedEvents.set(object, events);
     return events;
   }
 

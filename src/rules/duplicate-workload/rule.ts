@@ -1,6 +1,7 @@
 import { defineRule } from '../../engine/define-rule.js';
 import type { ClusterModel, PodTemplateOwner } from '../../model/cluster-model.js';
 import { holdsResources, podRequests } from '../../model/cluster-model.js';
+import { groupBy, pushTo } from '../../model/collections.js';
 import type { KubeObject, Pod, Workload } from '../../model/k8s.js';
 import { displayName, refOf } from '../../model/object-ref.js';
 import { formatCpu } from '../../model/quantity.js';
@@ -39,22 +40,17 @@ function repositoriesOf(owner: PodTemplateOwner): string | undefined {
   return [...new Set(containers.map((c) => parseImage(c.image ?? '')).map((i) => `${i.registry}/${i.repository}`))].sort().join(' ');
 }
 
-/** The workloads that share their images with another one: only those can be copies (see areCopies). */
-function sharingImages(model: ClusterModel): PodTemplateOwner[] {
-  const keys = new Map<PodTemplateOwner, string>();
-  const counts = new Map<string, number>();
-  for (const owner of model.podTemplates()) {
-    const key = repositoriesOf(owner);
-    if (key === undefined) continue;
-    keys.set(owner, key);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return [...keys].filter(([, key]) => (counts.get(key) ?? 0) > 1).map(([owner]) => owner);
+/** The workloads that share their images with another one, with those images: only they can be copies (see areCopies). */
+function sharingImages(model: ClusterModel): [PodTemplateOwner, string][] {
+  const withImages = model.podTemplates().flatMap((owner): [PodTemplateOwner, string][] => {
+    const repositories = repositoriesOf(owner);
+    return repositories === undefined ? [] : [[owner, repositories]];
+  });
+  const counts = groupBy(withImages, ([, repositories]) => repositories);
+  return withImages.filter(([, repositories]) => (counts.get(repositories)?.length ?? 0) > 1);
 }
 
-function describe(model: ClusterModel, owner: PodTemplateOwner): Deployed | undefined {
-  const repositories = repositoriesOf(owner);
-  if (repositories === undefined) return undefined;
+function describe(model: ClusterModel, owner: PodTemplateOwner, repositories: string): Deployed | undefined {
   const containers = owner.template.spec?.containers ?? [];
   const images = containers.map((c) => parseImage(c.image ?? ''));
   const first = images[0];
@@ -115,10 +111,7 @@ function groupCopies(deployed: readonly Deployed[]): Deployed[][] {
   deployed.forEach((d, i) => {
     const stem = environmentStem(d.namespace);
     for (const key of [`ns\0${d.namespace}\0${d.configuration}`, `name\0${d.name}`, `cmd\0${stem}\0${d.commands}`]) {
-      const bucketKey = `${d.repositories}\0${key}`;
-      const bucket = buckets.get(bucketKey);
-      if (bucket) bucket.push(i);
-      else buckets.set(bucketKey, [i]);
+      pushTo(buckets, `${d.repositories}\0${key}`, i);
     }
   });
   for (const bucket of buckets.values()) {
@@ -132,14 +125,9 @@ function groupCopies(deployed: readonly Deployed[]): Deployed[][] {
       }
     }
   }
-  const groups = new Map<number, Deployed[]>();
-  deployed.forEach((d, i) => {
-    const r = root(i);
-    const group = groups.get(r);
-    if (group) group.push(d);
-    else groups.set(r, [d]);
-  });
-  return [...groups.values()].filter((g) => g.length > 1).map((g) => [...g].sort(originalFirst));
+  return [...groupBy(deployed.keys(), root).values()]
+    .filter((members) => members.length > 1)
+    .map((members) => members.map((i) => deployed[i] as Deployed).sort(originalFirst));
 }
 
 function describeHeld(held: PodRequests): string {
@@ -186,7 +174,7 @@ export default defineRule({
     prevention: 'Run other environments on their own cluster or node pool, give their namespaces a ResourceQuota, and scale them to zero when idle (kube-downscaler, or a CronJob). Uninstall old releases instead of leaving them running.',
   },
   *detect(model, context) {
-    const deployed = sharingImages(model).flatMap((owner) => describe(model, owner) ?? []);
+    const deployed = sharingImages(model).flatMap(([owner, repositories]) => describe(model, owner, repositories) ?? []);
     const groups = groupCopies(deployed);
     if (groups.length === 0) return;
     const copies = groups.flatMap((group) => group.slice(1).map((copy) => ({ copy, original: group[0] as Deployed, group })));

@@ -3,6 +3,7 @@ import type { ClusterModel } from '../../model/cluster-model.js';
 import type { KubeObject } from '../../model/k8s.js';
 import { displayName, refOf } from '../../model/object-ref.js';
 import type { RepoPackage, RepoVersions } from '../../sources/repo-versions.js';
+import { groupBy } from '../../model/collections.js';
 import { environmentStem } from '../support/environments.js';
 import { parseImage } from '../support/images.js';
 import { compareVersions, versionParts } from '../support/versions.js';
@@ -167,21 +168,7 @@ export default defineRule({
     // Environments of one application running different versions of the same image.
     // By repository, then by application (the namespace without its environment words):
     // only those can be environments of one another, so no bucket is compared with the whole cluster.
-    const stems = new Map<string, string>();
-    const stemOf = (namespace: string): string => {
-      const known = stems.get(namespace);
-      if (known !== undefined) return known;
-      const stem = environmentStem(namespace);
-      stems.set(namespace, stem);
-      return stem;
-    };
-    const byApplication = new Map<string, DeployedContainer[]>();
-    for (const item of deployed) {
-      const key = `${item.repository}\u0000${stemOf(item.namespace)}`;
-      const group = byApplication.get(key);
-      if (group) group.push(item);
-      else byApplication.set(key, [item]);
-    }
+    const byApplication = groupBy(deployed, (item) => `${item.repository}\u0000${environmentStem(item.namespace)}`);
     for (const items of byApplication.values()) {
       // Other namespaces of the same application (sameApplicationNamespaces, with the stems known equal).
       const peersOf = (item: DeployedContainer): DeployedContainer[] => items.filter((other) => other.namespace !== item.namespace);

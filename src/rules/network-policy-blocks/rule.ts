@@ -2,7 +2,7 @@ import { defineRule } from '../../engine/define-rule.js';
 import type { ClusterModel, PodTemplateOwner } from '../../model/cluster-model.js';
 import type { KubeObject, LabelSelector, Service } from '../../model/k8s.js';
 import { selectorMatches } from '../../model/labels.js';
-import { namespaceFlag, ownerName, templateIndex, templatesSelectedBy } from '../support/template-containers.js';
+import { namespaceFlag, ownerName, templatesSelectedBy } from '../support/template-containers.js';
 
 type Cause = 'deny-all' | 'ingress-controller-blocked' | 'port-not-allowed';
 
@@ -66,7 +66,7 @@ function targetPorts(service: Service, template: PodTemplateOwner): { number?: n
 function routedByIngress(model: ClusterModel, service: Service): boolean {
   const namespace = service.metadata?.namespace ?? '';
   const name = service.metadata?.name;
-  return (templateIndex(model).ingressesByNamespace.get(namespace) ?? []).some((ingress) =>
+  return model.list('Ingress', namespace).some((ingress) =>
     ingress.spec?.defaultBackend?.service?.name === name ||
     (ingress.spec?.rules ?? []).some((r) => (r.http?.paths ?? []).some((p) => p.backend?.service?.name === name)));
 }

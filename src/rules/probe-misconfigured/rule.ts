@@ -2,7 +2,7 @@ import { defineRule } from '../../engine/define-rule.js';
 import type { ClusterModel } from '../../model/cluster-model.js';
 import type { Container, Ingress, Probe } from '../../model/k8s.js';
 import type { FieldPath } from '../../model/source-location.js';
-import { namespaceFlag, ownerName, servicesSelectingTemplate, templateContainers, templateIndex } from '../support/template-containers.js';
+import { namespaceFlag, ownerName, servicesSelectingTemplate, templateContainers } from '../support/template-containers.js';
 import type { TemplateContainer } from '../support/template-containers.js';
 
 type Cause = 'undeclared-port-name' | 'undeclared-port-number' | 'no-readiness-probe' | 'liveness-equals-readiness' | 'health-check-path-differs';
@@ -29,9 +29,11 @@ function sameProbe(a: Probe, b: Probe): boolean {
 
 /** Health-check paths that ingresses in front of the container's Services set for their load balancer. */
 function healthCheckPaths(model: ClusterModel, item: TemplateContainer): { ingress: Ingress; path: string }[] {
+  const ingresses = model.list('Ingress', item.namespace);
+  if (ingresses.length === 0) return [];
   const services = new Set(servicesSelectingTemplate(model, item.template).map((s) => s.metadata?.name));
   if (services.size === 0) return [];
-  return (templateIndex(model).ingressesByNamespace.get(item.namespace) ?? []).flatMap((ingress) => {
+  return ingresses.flatMap((ingress) => {
     const annotations = ingress.metadata?.annotations ?? {};
     const path = healthCheckAnnotations.map((a) => annotations[a]).find((p) => p !== undefined);
     if (path === undefined) return [];

@@ -5,7 +5,7 @@ import type { Pod, Service, Workload } from '../../model/k8s.js';
 import { formatLabels } from '../../model/labels.js';
 import { listNames, podName } from '../support/pods.js';
 import { podHealth } from '../support/pod-health.js';
-import { nearestBySelector, podTemplatesOf, selectingServices, templatesSelectedBy } from './selection.js';
+import { nearestBySelector, selectingServices, templatesSelectedBy } from './selection.js';
 import type { NearMiss } from './selection.js';
 
 /** Selector keys whose value changes with every release: better removed than updated. */
@@ -88,7 +88,7 @@ function checkPods(model: ClusterModel, service: Service): Found | undefined {
 function checkTemplates(model: ClusterModel, service: Service): Found | undefined {
   if (templatesSelectedBy(model, service).length > 0) return undefined;
   const namespace = service.metadata?.namespace ?? '';
-  const candidates = podTemplatesOf(model).filter((t) => t.namespace === namespace || t.namespace === '' || namespace === '');
+  const candidates = model.podTemplates().filter((t) => t.namespace === namespace || t.namespace === '' || namespace === '');
   const misses = nearestBySelector(service.spec?.selector ?? {}, candidates, (t) => t.template.metadata?.labels);
   if (misses.length === 0) return undefined;
   return mismatch(model, service, misses.map((m) => ({ ...m, name: `${(m.item.owner.kind ?? '').toLowerCase()}/${m.item.owner.metadata?.name ?? ''}` })), 'pod templates', []);

@@ -12,20 +12,11 @@ function sameNamespace(a: string, b: string): boolean {
   return a === b || a === '' || b === '';
 }
 
-// podTemplates() walks every object; rules ask once per Service, so keep one list per model.
-const templateCache = new WeakMap<ClusterModel, readonly PodTemplateOwner[]>();
-
-export function podTemplatesOf(model: ClusterModel): readonly PodTemplateOwner[] {
-  let templates = templateCache.get(model);
-  if (!templates) templateCache.set(model, (templates = model.podTemplates()));
-  return templates;
-}
-
 /** Pod templates in the Service's namespace whose labels the selector picks. */
 export function templatesSelectedBy(model: ClusterModel, service: Service): PodTemplateOwner[] {
   const selector = service.spec?.selector ?? {};
   const namespace = service.metadata?.namespace ?? '';
-  return podTemplatesOf(model).filter((t) => sameNamespace(t.namespace, namespace) && labelDifferences(selector, t.template.metadata?.labels).length === 0);
+  return model.podTemplates().filter((t) => sameNamespace(t.namespace, namespace) && labelDifferences(selector, t.template.metadata?.labels).length === 0);
 }
 
 export interface NearMiss<T> {

@@ -1,6 +1,6 @@
 import type { ClusterModel, PodTemplateOwner } from '../../model/cluster-model.js';
 import { cachedIn, groupBy } from '../../model/collections.js';
-import type { Container, Ingress, KubeObject, LabelSelector, Service } from '../../model/k8s.js';
+import type { Container, KubeObject, LabelSelector, Service } from '../../model/k8s.js';
 import { selectorMatches } from '../../model/labels.js';
 import type { FieldPath } from '../../model/source-location.js';
 
@@ -17,43 +17,37 @@ export interface TemplateContainer {
 
 interface TemplateIndex {
   readonly templates: readonly PodTemplateOwner[];
-  /** templateContainers(), without and with init containers. */
-  readonly containers: [readonly TemplateContainer[] | undefined, readonly TemplateContainer[] | undefined];
   readonly templatesByNamespace: ReadonlyMap<string, readonly PodTemplateOwner[]>;
-  readonly servicesByNamespace: ReadonlyMap<string, readonly Service[]>;
-  readonly ingressesByNamespace: ReadonlyMap<string, readonly Ingress[]>;
 }
 
 const indexes = new WeakMap<ClusterModel, TemplateIndex>();
+const containersOf = new WeakMap<ClusterModel, readonly TemplateContainer[]>();
+const containersWithInitOf = new WeakMap<ClusterModel, readonly TemplateContainer[]>();
 
 /**
- * Pod templates, Services and Ingresses grouped by namespace, computed once per model and
- * shared by the rules (a manifest tree of thousands of files must not be scanned per object).
+ * Pod templates grouped by namespace, computed once per model and shared by the rules (a
+ * manifest tree of thousands of files must not be scanned per object). Services and
+ * Ingresses of a namespace: `model.list(kind, namespace)`.
  */
 export function templateIndex(model: ClusterModel): TemplateIndex {
   return cachedIn(indexes, model, () => {
     const templates = model.podTemplates();
-    return {
-      templates,
-      containers: [undefined, undefined],
-      templatesByNamespace: groupBy(templates, (t) => t.namespace),
-      servicesByNamespace: groupBy(model.list('Service'), (s) => s.metadata?.namespace ?? ''),
-      ingressesByNamespace: groupBy(model.list('Ingress'), (i) => i.metadata?.namespace ?? ''),
-    };
+    return { templates, templatesByNamespace: groupBy(templates, (t) => t.namespace) };
   });
 }
 
 
 /** Every (init) container of every pod template the model holds — works on cluster state and manifests alike. */
 export function templateContainers(model: ClusterModel, options: { readonly init?: boolean } = {}): readonly TemplateContainer[] {
-  const index = templateIndex(model);
-  const slot = options.init === true ? 1 : 0;
-  const cached = index.containers[slot];
-  if (cached) return cached;
+  const init = options.init === true;
+  return cachedIn(init ? containersWithInitOf : containersOf, model, () => collectContainers(model, init));
+}
+
+function collectContainers(model: ClusterModel, withInit: boolean): TemplateContainer[] {
   const result: TemplateContainer[] = [];
-  for (const template of index.templates) {
+  for (const template of model.podTemplates()) {
     const spec = template.template.spec;
-    const groups = [['containers', spec?.containers, false], ...(options.init ? [['initContainers', spec?.initContainers, true] as const] : [])] as const;
+    const groups = [['containers', spec?.containers, false], ...(withInit ? [['initContainers', spec?.initContainers, true] as const] : [])] as const;
     for (const [group, containers, init] of groups) {
       (containers ?? []).forEach((container, index) => {
         result.push({
@@ -68,7 +62,6 @@ export function templateContainers(model: ClusterModel, options: { readonly init
       });
     }
   }
-  index.containers[slot] = result;
   return result;
 }
 
